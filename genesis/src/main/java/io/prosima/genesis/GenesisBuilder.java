@@ -1,0 +1,142 @@
+package io.prosima.genesis;
+
+import io.prosima.proto.v1.ConsensusParams;
+import io.prosima.proto.v1.Genesis;
+import io.prosima.proto.v1.Identity;
+import io.prosima.proto.v1.KeyFile;
+import io.prosima.proto.v1.Region;
+import io.prosima.proto.v1.Role;
+import io.prosima.proto.v1.Validator;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Creates a new chain: a genesis and the private keys of every validator and client. Validators are
+ * spread round-robin over the regions and get ports on 127.0.0.1 from {@code basePort} (p2p at
+ * basePort + 2i, gRPC at basePort + 2i + 1).
+ */
+public final class GenesisBuilder {
+  /** Default consensus parameters; each is checked against GenesisRules' limits on load. */
+  public static final int DEFAULT_BLOCK_TXS_MAX = 5_000;
+
+  public static final long DEFAULT_BLOCK_BYTES_MAX = 8L << 20;
+  public static final int DEFAULT_BLOCK_INTERVAL_MS = 100;
+  public static final long DEFAULT_TX_BYTES_MAX = 64 << 10;
+  public static final long DEFAULT_TX_EXPIRY_HEIGHTS_MAX = 10_000;
+
+  private String chainId = "prosima-local";
+  private int validators = 1;
+  private int regions = 1;
+  private int hospitals = 2;
+  private int auditors = 1;
+  private int admins = 1;
+  private int basePort = 26600;
+  private String host = "127.0.0.1";
+  private long genesisTimeMs = System.currentTimeMillis();
+
+  public GenesisBuilder chainId(String v) {
+    chainId = v;
+    return this;
+  }
+
+  public GenesisBuilder validators(int v) {
+    validators = v;
+    return this;
+  }
+
+  public GenesisBuilder regions(int v) {
+    regions = v;
+    return this;
+  }
+
+  public GenesisBuilder clients(int hospitals, int auditors, int admins) {
+    this.hospitals = hospitals;
+    this.auditors = auditors;
+    this.admins = admins;
+    return this;
+  }
+
+  public GenesisBuilder basePort(int v) {
+    basePort = v;
+    return this;
+  }
+
+  public GenesisBuilder genesisTimeMs(long v) {
+    genesisTimeMs = v;
+    return this;
+  }
+
+  /** The genesis and, in the same order as they appear in it, validator keys then client keys. */
+  public record Result(Genesis genesis, List<KeyFile> validatorKeys, List<KeyFile> clientKeys) {}
+
+  public Result build(SecureRandom random) throws GenesisException {
+    if (validators < 1 || validators > GenesisRules.VALIDATORS_MAX) {
+      throw new GenesisException("--validators must be in 1.." + GenesisRules.VALIDATORS_MAX);
+    }
+    if (regions < 1 || regions > validators) {
+      throw new GenesisException("--regions must be in 1..validators (" + validators + ")");
+    }
+    if (hospitals < 0 || auditors < 0 || admins < 0) {
+      throw new GenesisException("client counts must not be negative");
+    }
+    if (basePort < 1024 || basePort + 2 * validators > 65535) {
+      throw new GenesisException("--base-port leaves no room for " + validators + " validators");
+    }
+    Genesis.Builder g =
+        Genesis.newBuilder()
+            .setChainId(chainId)
+            .setGenesisTimeMs(genesisTimeMs)
+            .setConsensus(
+                ConsensusParams.newBuilder()
+                    .setBlockTxsMax(DEFAULT_BLOCK_TXS_MAX)
+                    .setBlockBytesMax(DEFAULT_BLOCK_BYTES_MAX)
+                    .setBlockIntervalMs(DEFAULT_BLOCK_INTERVAL_MS)
+                    .setTxBytesMax(DEFAULT_TX_BYTES_MAX)
+                    .setTxExpiryHeightsMax(DEFAULT_TX_EXPIRY_HEIGHTS_MAX));
+    for (int r = 0; r < regions; r++) {
+      g.addRegions(Region.newBuilder().setName("region-" + r));
+    }
+    List<KeyFile> validatorKeys = new ArrayList<>();
+    for (int i = 0; i < validators; i++) {
+      KeyFile key = KeyGenerator.newKey("validator-" + i, Role.ROLE_UNSPECIFIED, true, random);
+      validatorKeys.add(key);
+      g.addValidators(
+          Validator.newBuilder()
+              .setName(key.getName())
+              .setPublicKey(key.getEd25519PublicKey())
+              .setEncryptionKey(key.getX25519PublicKey())
+              .setRegion("region-" + (i % regions))
+              .setP2PAddress(host + ":" + (basePort + 2 * i))
+              .setGrpcAddress(host + ":" + (basePort + 2 * i + 1))
+              // Equal weights until the overlay (consensus issue) assigns degree weights.
+              .setVotingWeight(1));
+    }
+    List<KeyFile> clientKeys = new ArrayList<>();
+    addClients(g, clientKeys, "hospital", Role.ROLE_HOSPITAL, hospitals, random);
+    addClients(g, clientKeys, "auditor", Role.ROLE_AUDITOR, auditors, random);
+    addClients(g, clientKeys, "admin", Role.ROLE_ADMIN, admins, random);
+    Genesis genesis = g.build();
+    GenesisRules.check(genesis);
+    return new Result(genesis, validatorKeys, clientKeys);
+  }
+
+  private static void addClients(
+      Genesis.Builder g,
+      List<KeyFile> keys,
+      String prefix,
+      Role role,
+      int count,
+      SecureRandom random) {
+    for (int i = 0; i < count; i++) {
+      KeyFile key = KeyGenerator.newKey(prefix + "-" + i, role, false, random);
+      keys.add(key);
+      g.addClients(
+          Identity.newBuilder()
+              .setName(key.getName())
+              .setPublicKey(key.getEd25519PublicKey())
+              .setEncryptionKey(key.getX25519PublicKey())
+              .setRole(role));
+    }
+  }
+}
