@@ -1,0 +1,132 @@
+package io.prosima.consensus.execution;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Parser;
+import io.prosima.genesis.ValidatorSet;
+import io.prosima.proto.v1.Genesis;
+import io.prosima.proto.v1.GrantRecord;
+import io.prosima.proto.v1.Identity;
+import io.prosima.proto.v1.ImageRecord;
+import io.prosima.proto.v1.ModelRecord;
+import io.prosima.proto.wire.Canonical;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Typed state as seen while executing a block: committed state plus this block's earlier writes.
+ * Genesis identities are fixed and not stored in state.
+ */
+public final class LedgerView {
+  private final Genesis genesis;
+  private final ValidatorSet validators;
+  private final Map<ByteString, Identity> genesisIdentities = new HashMap<>();
+  private final StateReader committed;
+  private final WriteSet writes;
+
+  public LedgerView(Genesis genesis, ValidatorSet validators, StateReader committed) {
+    this(genesis, validators, committed, new WriteSet());
+  }
+
+  LedgerView(Genesis genesis, ValidatorSet validators, StateReader committed, WriteSet writes) {
+    this.genesis = genesis;
+    this.validators = validators;
+    this.committed = committed;
+    this.writes = writes;
+    for (Identity client : genesis.getClientsList()) {
+      genesisIdentities.put(client.getPublicKey(), client);
+    }
+  }
+
+  public Genesis genesis() {
+    return genesis;
+  }
+
+  public ValidatorSet validators() {
+    return validators;
+  }
+
+  WriteSet writes() {
+    return writes;
+  }
+
+  private byte[] read(byte[] key) {
+    if (writes.contains(key)) {
+      byte[] v = writes.get(key);
+      return WriteSet.isDeleted(v) ? null : v;
+    }
+    return committed.get(key);
+  }
+
+  private <T extends com.google.protobuf.Message> Optional<T> readRecord(
+      byte[] key, Parser<T> parser) {
+    byte[] bytes = read(key);
+    if (bytes == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(parser.parseFrom(bytes));
+    } catch (InvalidProtocolBufferException e) {
+      // State is written only by this executor; an unparsable record means the store is broken.
+      throw new IllegalStateException("state record is corrupt", e);
+    }
+  }
+
+  public Optional<Identity> identity(ByteString key) {
+    Identity fixed = genesisIdentities.get(key);
+    if (fixed != null) {
+      return Optional.of(fixed);
+    }
+    return readRecord(StateKeys.identity(key), Identity.parser());
+  }
+
+  /** The highest nonce this signer has used, 0 if none. */
+  public long lastNonce(ByteString signer) {
+    byte[] bytes = read(StateKeys.nonce(signer));
+    if (bytes == null) {
+      return 0;
+    }
+    if (bytes.length != Long.BYTES) {
+      throw new IllegalStateException("nonce record has " + bytes.length + " bytes");
+    }
+    return ByteBuffer.wrap(bytes).getLong();
+  }
+
+  public Optional<ImageRecord> image(String imageId) {
+    return readRecord(StateKeys.image(imageId), ImageRecord.parser());
+  }
+
+  public Optional<ModelRecord> model(String modelId, String version) {
+    return readRecord(StateKeys.model(modelId, version), ModelRecord.parser());
+  }
+
+  public Optional<GrantRecord> grant(String imageId, ByteString grantee) {
+    return readRecord(StateKeys.grant(imageId, grantee), GrantRecord.parser());
+  }
+
+  void putIdentity(Identity identity) {
+    writes.put(StateKeys.identity(identity.getPublicKey()), Canonical.bytes(identity));
+  }
+
+  void putNonce(ByteString signer, long nonce) {
+    writes.put(StateKeys.nonce(signer), ByteBuffer.allocate(Long.BYTES).putLong(nonce).array());
+  }
+
+  void putImage(ImageRecord record) {
+    writes.put(StateKeys.image(record.getImageId()), Canonical.bytes(record));
+  }
+
+  void putModel(ModelRecord record) {
+    writes.put(StateKeys.model(record.getModelId(), record.getVersion()), Canonical.bytes(record));
+  }
+
+  void putGrant(GrantRecord record) {
+    writes.put(StateKeys.grant(record.getImageId(), record.getGrantee()), Canonical.bytes(record));
+  }
+
+  void deleteGrant(String imageId, ByteString grantee) {
+    writes.delete(StateKeys.grant(imageId, grantee));
+  }
+}

@@ -1,0 +1,269 @@
+package io.prosima.consensus.execution;
+
+import static io.prosima.proto.v1.RefusalCode.REFUSAL_MERKLE_ROOT_MISMATCH;
+import static io.prosima.proto.v1.RefusalCode.REFUSAL_PAYLOAD_INVALID;
+
+import io.prosima.proto.v1.AccessGrant;
+import io.prosima.proto.v1.AccessLog;
+import io.prosima.proto.v1.AccessRevoke;
+import io.prosima.proto.v1.IdentityRegistration;
+import io.prosima.proto.v1.ImageAnchor;
+import io.prosima.proto.v1.Metric;
+import io.prosima.proto.v1.ModelAnchor;
+import io.prosima.proto.v1.Payload;
+import io.prosima.proto.v1.ReconstructionRecord;
+import io.prosima.proto.v1.Role;
+import io.prosima.proto.v1.TileGrid;
+import io.prosima.proto.v1.TileLeaf;
+import io.prosima.proto.v1.Verdict;
+import io.prosima.proto.v1.VerificationRecord;
+import io.prosima.proto.wire.ImageLeaves;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** Well-formedness of payloads, checked without any state. Returns null when well formed. */
+final class PayloadRules {
+  static final int ID_CHARS_MAX = 128;
+  static final int GRID_SIDE_TILES_MAX = 64;
+  static final int IMAGE_SIDE_PIXELS_MAX = 16_384;
+  static final int LATENT_BYTES_MAX = 512;
+  static final int WRAPPED_KEY_BYTES_MAX = 1024;
+  static final int TRAINING_METADATA_CHARS_MAX = 4096;
+  static final int METRICS_MAX = 64;
+  static final int PARENTS_MAX = 16;
+  static final int MODALITY_CHARS_MAX = 64;
+  static final int FRAGMENTS_MAX = 255;
+  static final int HASH_BYTES = 32;
+  static final int KEY_BYTES = 32;
+
+  static final Pattern IMAGE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
+  static final Pattern MODEL_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+  static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,63}");
+  static final Pattern MODEL_REF = Pattern.compile(MODEL_ID.pattern() + "@" + VERSION.pattern());
+  static final Pattern ACTION = Pattern.compile("[a-z][a-z-]{0,31}");
+  static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+  static final Pattern METRIC = Pattern.compile("[a-z][a-z0-9_.@-]{0,63}");
+  static final String AES_256_GCM = "AES-256-GCM";
+
+  private PayloadRules() {}
+
+  static Refusal check(Payload p) {
+    return switch (p.getKindCase()) {
+      case IMAGE_ANCHOR -> imageAnchor(p.getImageAnchor());
+      case MODEL_ANCHOR -> modelAnchor(p.getModelAnchor());
+      case RECONSTRUCTION_RECORD -> reconstruction(p.getReconstructionRecord());
+      case VERIFICATION_RECORD -> verification(p.getVerificationRecord());
+      case ACCESS_GRANT -> grant(p.getAccessGrant());
+      case ACCESS_REVOKE -> revoke(p.getAccessRevoke());
+      case ACCESS_LOG -> log(p.getAccessLog());
+      case IDENTITY_REGISTRATION -> registration(p.getIdentityRegistration());
+      case KIND_NOT_SET -> invalid("payload is empty");
+    };
+  }
+
+  private static Refusal imageAnchor(ImageAnchor a) {
+    Refusal badId = imageId(a.getImageId());
+    if (badId != null) {
+      return badId;
+    }
+    TileGrid g = a.getGrid();
+    if (g.getImageWidth() < 1
+        || g.getImageWidth() > IMAGE_SIDE_PIXELS_MAX
+        || g.getImageHeight() < 1
+        || g.getImageHeight() > IMAGE_SIDE_PIXELS_MAX) {
+      return invalid("image size must be 1.." + IMAGE_SIDE_PIXELS_MAX + " pixels per side");
+    }
+    if (g.getRows() < 1
+        || g.getRows() > GRID_SIDE_TILES_MAX
+        || g.getCols() < 1
+        || g.getCols() > GRID_SIDE_TILES_MAX) {
+      return invalid("tile grid must be 1.." + GRID_SIDE_TILES_MAX + " tiles per side");
+    }
+    if (g.getRows() > g.getImageHeight() || g.getCols() > g.getImageWidth()) {
+      return invalid("tile grid has more tiles than pixels along a side");
+    }
+    int tiles = g.getRows() * g.getCols();
+    if (a.getLeavesCount() != tiles) {
+      return invalid(
+          "grid has " + tiles + " tiles but " + a.getLeavesCount() + " leaves are given");
+    }
+    List<TileLeaf> leaves = a.getLeavesList();
+    for (int i = 0; i < leaves.size(); i++) {
+      TileLeaf leaf = leaves.get(i);
+      if (leaf.getIndex() != i) {
+        return invalid("leaf " + i + " has index " + leaf.getIndex() + "; leaves must be in order");
+      }
+      if (leaf.getContentHash().size() != HASH_BYTES) {
+        return invalid("leaf " + i + ": content_hash must be 32 bytes");
+      }
+      if (leaf.getLatent().size() > LATENT_BYTES_MAX) {
+        return invalid("leaf " + i + ": latent above " + LATENT_BYTES_MAX + " bytes");
+      }
+      float scale = leaf.getLatentScale();
+      if (!Float.isFinite(scale) || scale < 0 || (!leaf.getLatent().isEmpty() && scale == 0)) {
+        return invalid("leaf " + i + ": latent_scale must be finite and positive");
+      }
+    }
+    if (a.getMerkleRoot().size() != HASH_BYTES) {
+      return invalid("merkle_root must be 32 bytes");
+    }
+    if (!Arrays.equals(ImageLeaves.root(leaves), a.getMerkleRoot().toByteArray())) {
+      return Refusal.of(REFUSAL_MERKLE_ROOT_MISMATCH, "merkle_root does not match the leaves");
+    }
+    String alg = a.getEncryption().getAlgorithm();
+    if (!alg.isEmpty() && !alg.equals(AES_256_GCM)) {
+      return invalid("encryption algorithm must be empty or " + AES_256_GCM);
+    }
+    int r = a.getPlacement().getFragmentsNeeded();
+    int s = a.getPlacement().getFragmentsTotal();
+    if (!(r == 0 && s == 0) && !(1 <= r && r <= s && s <= FRAGMENTS_MAX)) {
+      return invalid("placement needs 1 <= r <= s <= " + FRAGMENTS_MAX + " (or both 0)");
+    }
+    if (a.getModality().length() > MODALITY_CHARS_MAX) {
+      return invalid("modality above " + MODALITY_CHARS_MAX + " characters");
+    }
+    return null;
+  }
+
+  private static Refusal modelAnchor(ModelAnchor m) {
+    if (!MODEL_ID.matcher(m.getModelId()).matches()) {
+      return invalid("model_id must match " + MODEL_ID);
+    }
+    if (!VERSION.matcher(m.getVersion()).matches()) {
+      return invalid("version must match " + VERSION);
+    }
+    if (m.getWeightsSha256().size() != HASH_BYTES) {
+      return invalid("weights_sha256 must be 32 bytes");
+    }
+    if (m.getParentsCount() > PARENTS_MAX) {
+      return invalid("more than " + PARENTS_MAX + " parents");
+    }
+    for (String parent : m.getParentsList()) {
+      if (!MODEL_REF.matcher(parent).matches()) {
+        return invalid("parent '" + parent + "' must be model_id@version");
+      }
+    }
+    if (m.getTrainingMetadata().length() > TRAINING_METADATA_CHARS_MAX) {
+      return invalid("training_metadata above " + TRAINING_METADATA_CHARS_MAX + " characters");
+    }
+    if (m.getMetricsCount() > METRICS_MAX) {
+      return invalid("more than " + METRICS_MAX + " metrics");
+    }
+    for (Metric metric : m.getMetricsList()) {
+      if (!METRIC.matcher(metric.getName()).matches() || !Double.isFinite(metric.getValue())) {
+        return invalid("metric '" + metric.getName() + "' needs a valid name and a finite value");
+      }
+    }
+    return null;
+  }
+
+  private static Refusal reconstruction(ReconstructionRecord r) {
+    Refusal bad = imageId(r.getImageId());
+    if (bad != null) {
+      return bad;
+    }
+    if (!MODEL_ID.matcher(r.getModelId()).matches()
+        || !VERSION.matcher(r.getModelVersion()).matches()) {
+      return invalid("model_id and model_version are required");
+    }
+    if (r.getOutputMerkleRoot().size() != HASH_BYTES) {
+      return invalid("output_merkle_root must be 32 bytes");
+    }
+    return ascendingTiles(r.getReconstructedTilesList(), "reconstructed_tiles");
+  }
+
+  private static Refusal verification(VerificationRecord v) {
+    Refusal bad = imageId(v.getImageId());
+    if (bad != null) {
+      return bad;
+    }
+    if (v.getVerdict() == Verdict.VERDICT_UNSPECIFIED || v.getVerdict() == Verdict.UNRECOGNIZED) {
+      return invalid("verdict is required");
+    }
+    if (v.getVerdict() == Verdict.VERDICT_AUTHENTIC && v.getTamperedTilesCount() > 0) {
+      return invalid("an authentic verdict cannot name tampered tiles");
+    }
+    if (v.getCheckedMerkleRoot().size() != HASH_BYTES) {
+      return invalid("checked_merkle_root must be 32 bytes");
+    }
+    return ascendingTiles(v.getTamperedTilesList(), "tampered_tiles");
+  }
+
+  private static Refusal grant(AccessGrant g) {
+    Refusal bad = imageId(g.getImageId());
+    if (bad != null) {
+      return bad;
+    }
+    if (g.getGrantee().size() != KEY_BYTES) {
+      return invalid("grantee must be a 32-byte public key");
+    }
+    if (g.getWrappedKey().isEmpty() || g.getWrappedKey().size() > WRAPPED_KEY_BYTES_MAX) {
+      return invalid("wrapped_key must be 1.." + WRAPPED_KEY_BYTES_MAX + " bytes");
+    }
+    return null;
+  }
+
+  private static Refusal revoke(AccessRevoke r) {
+    Refusal bad = imageId(r.getImageId());
+    if (bad != null) {
+      return bad;
+    }
+    return r.getGrantee().size() == KEY_BYTES ? null : invalid("grantee must be 32 bytes");
+  }
+
+  private static Refusal log(AccessLog l) {
+    Refusal bad = imageId(l.getImageId());
+    if (bad != null) {
+      return bad;
+    }
+    return ACTION.matcher(l.getAction()).matches() ? null : invalid("action must match " + ACTION);
+  }
+
+  private static Refusal registration(IdentityRegistration reg) {
+    if (!reg.hasIdentity()) {
+      return invalid("identity is required");
+    }
+    var id = reg.getIdentity();
+    if (id.getPublicKey().size() != KEY_BYTES || id.getEncryptionKey().size() != KEY_BYTES) {
+      return invalid("identity keys must be 32 bytes each");
+    }
+    if (id.getRole() != Role.ROLE_HOSPITAL
+        && id.getRole() != Role.ROLE_AUDITOR
+        && id.getRole() != Role.ROLE_ADMIN) {
+      return invalid("identity role must be hospital, auditor or admin");
+    }
+    if (!NAME.matcher(id.getName()).matches()) {
+      return invalid("identity name must match " + NAME);
+    }
+    for (var approval : reg.getApprovalsList()) {
+      if (approval.getValidator().size() != KEY_BYTES || approval.getSignature().size() != 64) {
+        return invalid("each approval needs a 32-byte validator key and a 64-byte signature");
+      }
+    }
+    return null;
+  }
+
+  private static Refusal imageId(String id) {
+    return IMAGE_ID.matcher(id).matches() ? null : invalid("image_id must match " + IMAGE_ID);
+  }
+
+  private static Refusal ascendingTiles(List<Integer> tiles, String field) {
+    if (tiles.size() > GRID_SIDE_TILES_MAX * GRID_SIDE_TILES_MAX) {
+      return invalid(field + " lists too many tiles");
+    }
+    long previous = -1;
+    for (int t : tiles) {
+      long tile = Integer.toUnsignedLong(t);
+      if (tile <= previous) {
+        return invalid(field + " must be strictly ascending");
+      }
+      previous = tile;
+    }
+    return null;
+  }
+
+  private static Refusal invalid(String message) {
+    return Refusal.of(REFUSAL_PAYLOAD_INVALID, message);
+  }
+}

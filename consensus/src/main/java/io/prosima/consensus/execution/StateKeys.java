@@ -1,0 +1,52 @@
+package io.prosima.consensus.execution;
+
+import com.google.protobuf.ByteString;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Layout of state keys: one prefix byte per record kind, then the record's identity. Ids never
+ * contain a zero byte (their patterns forbid it), so 0x00 separates the parts unambiguously.
+ */
+public final class StateKeys {
+  static final byte IDENTITY = 0x01;
+  static final byte NONCE = 0x02;
+  static final byte IMAGE = 0x03;
+  static final byte MODEL = 0x04;
+  static final byte GRANT = 0x05;
+
+  private StateKeys() {}
+
+  public static byte[] identity(ByteString publicKey) {
+    return concat(IDENTITY, publicKey.toByteArray());
+  }
+
+  public static byte[] nonce(ByteString signer) {
+    return concat(NONCE, signer.toByteArray());
+  }
+
+  public static byte[] image(String imageId) {
+    return concat(IMAGE, utf8(imageId));
+  }
+
+  public static byte[] model(String modelId, String version) {
+    return concat(MODEL, utf8(modelId), new byte[] {0}, utf8(version));
+  }
+
+  public static byte[] grant(String imageId, ByteString grantee) {
+    return concat(GRANT, utf8(imageId), new byte[] {0}, grantee.toByteArray());
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static byte[] concat(byte prefix, byte[]... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(prefix);
+    for (byte[] p : parts) {
+      out.writeBytes(p);
+    }
+    return out.toByteArray();
+  }
+}
