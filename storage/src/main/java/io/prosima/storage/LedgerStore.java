@@ -1,0 +1,54 @@
+package io.prosima.storage;
+
+import com.google.protobuf.ByteString;
+import io.prosima.proto.v1.CommittedBlock;
+import io.prosima.proto.v1.TxLocation;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.SortedMap;
+
+/**
+ * The node's durable ledger: committed blocks with their certificates, transaction indexes and
+ * state. Reads are checked (checksums, heights); a failed check throws {@link
+ * StorageCorruptionException}. Safe for concurrent readers and one writer.
+ */
+public interface LedgerStore extends AutoCloseable {
+  /** Height of the last committed block; 0 when none. */
+  long height();
+
+  /** State hash after the last committed block, or empty before the first. */
+  Optional<byte[]> lastStateHash();
+
+  /** Block id of the last committed block, or empty before the first. */
+  Optional<byte[]> lastBlockId();
+
+  Optional<CommittedBlock> block(long height);
+
+  OptionalLong heightOf(byte[] blockId);
+
+  Optional<TxLocation> txLocation(byte[] txHash);
+
+  /** Transactions naming an image id, oldest first. {@code pageToken} empty for the first page. */
+  TxPage txsByImage(String imageId, byte[] pageToken, int limit);
+
+  /** Transactions signed by a key, oldest first. */
+  TxPage txsBySigner(ByteString signer, byte[] pageToken, int limit);
+
+  /** A state value, or null. */
+  byte[] state(byte[] key);
+
+  /**
+   * Commits the next block in one atomic, synced write: the block, its id and tx indexes, the state
+   * writes (null value = delete) and the new tip. When this returns, the block survives a crash; if
+   * the process dies before, none of it is visible.
+   *
+   * @param txHashes the hash of each transaction of the block, in order
+   */
+  void commit(
+      CommittedBlock block, byte[] blockId, List<byte[]> txHashes, SortedMap<byte[], byte[]> writes)
+      throws StorageException;
+
+  @Override
+  void close();
+}

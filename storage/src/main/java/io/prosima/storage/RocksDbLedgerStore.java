@@ -1,0 +1,369 @@
+package io.prosima.storage;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.prosima.proto.v1.CommittedBlock;
+import io.prosima.proto.v1.Transaction;
+import io.prosima.proto.v1.TxLocation;
+import io.prosima.proto.wire.BlockCodec;
+import io.prosima.proto.wire.Canonical;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.SortedMap;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/** {@link LedgerStore} on RocksDB, one column family per kind of record. */
+public final class RocksDbLedgerStore implements LedgerStore {
+  /** Index scans return at most this many entries per page. */
+  public static final int PAGE_TXS_MAX = 1000;
+
+  private static final byte[] TIP_KEY = "tip".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final List<String> FAMILIES =
+      List.of("blocks", "block_ids", "txs", "by_image", "by_signer", "state");
+
+  static {
+    RocksDB.loadLibrary();
+  }
+
+  private final Path dir;
+  private final DBOptions dbOptions;
+  private final ColumnFamilyOptions cfOptions;
+  private final RocksDB db;
+  private final List<ColumnFamilyHandle> handles;
+  private final ColumnFamilyHandle meta;
+  private final ColumnFamilyHandle blocks;
+  private final ColumnFamilyHandle blockIds;
+  private final ColumnFamilyHandle txs;
+  private final ColumnFamilyHandle byImage;
+  private final ColumnFamilyHandle bySigner;
+  private final ColumnFamilyHandle state;
+  private final WriteOptions syncWrite;
+
+  // The tip is read on every query; it changes only in commit(), under this object's lock.
+  private volatile Tip tip;
+
+  private record Tip(long height, byte[] blockId, byte[] stateHash) {}
+
+  private RocksDbLedgerStore(Path dir) throws StorageException {
+    this.dir = dir;
+    this.dbOptions =
+        new DBOptions()
+            .setCreateIfMissing(true)
+            .setCreateMissingColumnFamilies(true)
+            .setParanoidChecks(true);
+    this.cfOptions = new ColumnFamilyOptions();
+    List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+    descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
+    for (String name : FAMILIES) {
+      descriptors.add(
+          new ColumnFamilyDescriptor(
+              name.getBytes(java.nio.charset.StandardCharsets.US_ASCII), cfOptions));
+    }
+    this.handles = new ArrayList<>();
+    try {
+      Files.createDirectories(dir);
+      this.db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
+    } catch (RocksDBException | java.io.IOException e) {
+      dbOptions.close();
+      cfOptions.close();
+      throw new StorageException("cannot open ledger store at " + dir + ": " + e.getMessage(), e);
+    }
+    this.meta = handles.get(0);
+    this.blocks = handles.get(1);
+    this.blockIds = handles.get(2);
+    this.txs = handles.get(3);
+    this.byImage = handles.get(4);
+    this.bySigner = handles.get(5);
+    this.state = handles.get(6);
+    this.syncWrite = new WriteOptions().setSync(true);
+    this.tip = readTip();
+  }
+
+  /** Opens (or creates) the store in {@code dir}. Only one process may hold it open. */
+  public static RocksDbLedgerStore open(Path dir) throws StorageException {
+    RocksDbLedgerStore store = new RocksDbLedgerStore(dir);
+    try {
+      store.checkTip();
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
+    return store;
+  }
+
+  /** The tip must point at a stored block whose id matches: a cheap check of the last commit. */
+  private void checkTip() {
+    Tip t = tip;
+    if (t.height() == 0) {
+      return;
+    }
+    CommittedBlock last =
+        block(t.height())
+            .orElseThrow(
+                () ->
+                    new StorageCorruptionException(
+                        "storage corruption: tip names height " + t.height() + " but no block"));
+    if (!Arrays.equals(BlockCodec.blockId(last.getBlock().getHeader()), t.blockId())) {
+      throw new StorageCorruptionException(
+          "storage corruption: block at tip height " + t.height() + " does not match the tip id");
+    }
+  }
+
+  private Tip readTip() {
+    byte[] raw = get(meta, TIP_KEY, "meta/tip");
+    if (raw == null) {
+      return new Tip(0, null, null);
+    }
+    if (raw.length != Long.BYTES + 64) {
+      throw new StorageCorruptionException("storage corruption: tip record has wrong length");
+    }
+    ByteBuffer b = ByteBuffer.wrap(raw);
+    long height = b.getLong();
+    byte[] id = new byte[32];
+    byte[] stateHash = new byte[32];
+    b.get(id).get(stateHash);
+    return new Tip(height, id, stateHash);
+  }
+
+  private byte[] get(ColumnFamilyHandle cf, byte[] key, String where) {
+    try {
+      byte[] raw = db.get(cf, key);
+      return raw == null ? null : Checksummed.unwrap(raw, where);
+    } catch (RocksDBException e) {
+      throw new StorageCorruptionException(
+          "storage read failed in " + where + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public long height() {
+    return tip.height();
+  }
+
+  @Override
+  public Optional<byte[]> lastStateHash() {
+    Tip t = tip;
+    return t.height() == 0 ? Optional.empty() : Optional.of(t.stateHash().clone());
+  }
+
+  @Override
+  public Optional<byte[]> lastBlockId() {
+    Tip t = tip;
+    return t.height() == 0 ? Optional.empty() : Optional.of(t.blockId().clone());
+  }
+
+  @Override
+  public Optional<CommittedBlock> block(long height) {
+    if (height < 1) {
+      return Optional.empty();
+    }
+    String where = "blocks at height " + height + " (" + dir + ")";
+    byte[] raw = get(blocks, u64(height), where);
+    if (raw == null) {
+      return Optional.empty();
+    }
+    CommittedBlock block;
+    try {
+      block = CommittedBlock.parseFrom(raw);
+    } catch (InvalidProtocolBufferException e) {
+      throw new StorageCorruptionException("storage corruption: unparsable block in " + where, e);
+    }
+    var header = block.getBlock().getHeader();
+    if (header.getHeight() != height || header.getTxCount() != block.getBlock().getTxsCount()) {
+      throw new StorageCorruptionException("storage corruption: block header mismatch in " + where);
+    }
+    return Optional.of(block);
+  }
+
+  @Override
+  public OptionalLong heightOf(byte[] blockId) {
+    byte[] raw = get(blockIds, blockId, "block_ids");
+    if (raw == null) {
+      return OptionalLong.empty();
+    }
+    if (raw.length != Long.BYTES) {
+      throw new StorageCorruptionException("storage corruption: block id record has wrong length");
+    }
+    return OptionalLong.of(ByteBuffer.wrap(raw).getLong());
+  }
+
+  @Override
+  public Optional<TxLocation> txLocation(byte[] txHash) {
+    byte[] raw = get(txs, txHash, "txs");
+    if (raw == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(TxLocation.parseFrom(raw));
+    } catch (InvalidProtocolBufferException e) {
+      throw new StorageCorruptionException("storage corruption: unparsable tx location", e);
+    }
+  }
+
+  @Override
+  public TxPage txsByImage(String imageId, byte[] pageToken, int limit) {
+    return scan(byImage, TxIndexKeys.imagePrefix(imageId), pageToken, limit, "by_image");
+  }
+
+  @Override
+  public TxPage txsBySigner(ByteString signer, byte[] pageToken, int limit) {
+    return scan(bySigner, TxIndexKeys.prefix(signer.toByteArray()), pageToken, limit, "by_signer");
+  }
+
+  private TxPage scan(
+      ColumnFamilyHandle cf, byte[] prefix, byte[] pageToken, int limit, String where) {
+    if (limit < 1 || limit > PAGE_TXS_MAX) {
+      throw new IllegalArgumentException("page size must be 1.." + PAGE_TXS_MAX);
+    }
+    if (pageToken.length != 0 && pageToken.length != TxIndexKeys.POSITION_BYTES) {
+      throw new IllegalArgumentException("page token is not one this node issued");
+    }
+    byte[] start;
+    if (pageToken.length == 0) {
+      start = prefix;
+    } else {
+      ByteBuffer t = ByteBuffer.wrap(pageToken);
+      long h = t.getLong();
+      int i = t.getInt();
+      // Start just after the last returned position.
+      start = TxIndexKeys.key(prefix, h, i);
+      start = Arrays.copyOf(start, start.length + 1);
+    }
+    List<TxRef> out = new ArrayList<>();
+    byte[] next = new byte[0];
+    try (ReadOptions ro = new ReadOptions();
+        RocksIterator it = db.newIterator(cf, ro)) {
+      for (it.seek(start); it.isValid(); it.next()) {
+        byte[] key = it.key();
+        // The prefix ends in 0x00 and ids never contain 0x00, so every key that starts with the
+        // prefix belongs to this id and no other.
+        if (key.length < prefix.length
+            || !Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length)) {
+          break;
+        }
+        if (key.length != prefix.length + TxIndexKeys.POSITION_BYTES) {
+          throw new StorageCorruptionException("storage corruption: bad index key in " + where);
+        }
+        if (out.size() == limit) {
+          next = lastPosition(out);
+          break;
+        }
+        byte[] hash = Checksummed.unwrap(it.value(), where);
+        if (hash.length != 32) {
+          throw new StorageCorruptionException("storage corruption: bad tx hash in " + where);
+        }
+        ByteBuffer pos = ByteBuffer.wrap(key, prefix.length, TxIndexKeys.POSITION_BYTES);
+        out.add(new TxRef(hash, pos.getLong(), pos.getInt()));
+      }
+    }
+    return new TxPage(out, next);
+  }
+
+  private static byte[] lastPosition(List<TxRef> refs) {
+    TxRef last = refs.get(refs.size() - 1);
+    return ByteBuffer.allocate(TxIndexKeys.POSITION_BYTES)
+        .putLong(last.height())
+        .putInt(last.index())
+        .array();
+  }
+
+  @Override
+  public byte[] state(byte[] key) {
+    return get(state, key, "state");
+  }
+
+  @Override
+  public synchronized void commit(
+      CommittedBlock committed,
+      byte[] blockId,
+      List<byte[]> txHashes,
+      SortedMap<byte[], byte[]> writes)
+      throws StorageException {
+    var block = committed.getBlock();
+    var header = block.getHeader();
+    Tip current = tip;
+    // Broken invariants, not operating errors: the caller built this block on the tip.
+    if (header.getHeight() != current.height() + 1) {
+      throw new IllegalStateException(
+          "commit of height " + header.getHeight() + " on a store at " + current.height());
+    }
+    byte[] expectedPrevious = current.height() == 0 ? new byte[32] : current.blockId();
+    if (!Arrays.equals(header.getPreviousHash().toByteArray(), expectedPrevious)) {
+      throw new IllegalStateException("block does not extend the stored tip");
+    }
+    if (txHashes.size() != block.getTxsCount() || committed.getStateHashAfter().size() != 32) {
+      throw new IllegalStateException("commit needs one hash per tx and a 32-byte state hash");
+    }
+    long height = header.getHeight();
+    try (WriteBatch batch = new WriteBatch()) {
+      batch.put(blocks, u64(height), Checksummed.wrap(Canonical.bytes(committed)));
+      batch.put(blockIds, blockId, Checksummed.wrap(u64(height)));
+      for (int i = 0; i < block.getTxsCount(); i++) {
+        Transaction tx = block.getTxs(i);
+        byte[] hash = txHashes.get(i);
+        byte[] location =
+            TxLocation.newBuilder().setHeight(height).setIndex(i).build().toByteArray();
+        batch.put(txs, hash, Checksummed.wrap(location));
+        byte[] wrappedHash = Checksummed.wrap(hash);
+        batch.put(
+            bySigner,
+            TxIndexKeys.key(TxIndexKeys.prefix(tx.getSigner().toByteArray()), height, i),
+            wrappedHash);
+        String imageId = TxIndexKeys.imageIdOf(tx);
+        if (imageId != null) {
+          batch.put(
+              byImage, TxIndexKeys.key(TxIndexKeys.imagePrefix(imageId), height, i), wrappedHash);
+        }
+      }
+      for (Map.Entry<byte[], byte[]> w : writes.entrySet()) {
+        if (w.getValue() == null) {
+          batch.delete(state, w.getKey());
+        } else {
+          batch.put(state, w.getKey(), Checksummed.wrap(w.getValue()));
+        }
+      }
+      byte[] tipRecord =
+          ByteBuffer.allocate(Long.BYTES + 64)
+              .putLong(height)
+              .put(blockId)
+              .put(committed.getStateHashAfter().toByteArray())
+              .array();
+      batch.put(meta, TIP_KEY, Checksummed.wrap(tipRecord));
+      db.write(syncWrite, batch);
+    } catch (RocksDBException e) {
+      throw new StorageException("commit of height " + height + " failed: " + e.getMessage(), e);
+    }
+    tip = new Tip(height, blockId.clone(), committed.getStateHashAfter().toByteArray());
+  }
+
+  private static byte[] u64(long v) {
+    return ByteBuffer.allocate(Long.BYTES).putLong(v).array();
+  }
+
+  @Override
+  public synchronized void close() {
+    syncWrite.close();
+    for (ColumnFamilyHandle h : handles) {
+      h.close();
+    }
+    db.close();
+    dbOptions.close();
+    cfOptions.close();
+  }
+}

@@ -1,0 +1,4 @@
+package io.prosima.storage;
+
+/** A committed transaction found through an index: its hash and where it lives. */
+public record TxRef(byte[] txHash, long height, int index) {}
