@@ -100,16 +100,16 @@ public final class Mempool {
     }
   }
 
-  /** Drops every transaction whose expiry height is below {@code height}; returns how many. */
-  public int evictExpired(long height) {
-    int evicted = 0;
+  /** Drops every transaction whose expiry height is below {@code height}; returns them. */
+  public List<Entry> evictExpired(long height) {
+    List<Entry> evicted = new ArrayList<>();
     Iterator<Entry> it = byHash.values().iterator();
     while (it.hasNext()) {
       Entry e = it.next();
       if (e.tx().getExpiryHeight() < height) {
         it.remove();
         forget(e);
-        evicted++;
+        evicted.add(e);
       }
     }
     return evicted;

@@ -10,6 +10,10 @@ import picocli.CommandLine.Command;
     version = "prosima 0.1.0",
     description = "Permissioned blockchain node for medical image provenance.",
     subcommands = {
+      GenesisCommand.class,
+      NodeCommand.class,
+      TxCommand.class,
+      QueryCommand.class,
       BenchCommand.class,
     })
 public final class ProsimaCli implements Runnable {

@@ -1,0 +1,75 @@
+package io.prosima.node;
+
+import java.nio.file.Path;
+
+/**
+ * How a node runs. Limits carry their unit last; relations between them are checked by {@link
+ * #check}.
+ *
+ * @param home node home: genesis.json, node-key.json, data/
+ * @param grpcListen host:port to serve gRPC on; null means the validator's genesis grpc_address
+ * @param mempoolTxsMax pending transactions kept at most
+ * @param mempoolBytesMax pending transaction bytes kept at most
+ * @param submitBatchTxsMax transactions accepted in one SubmitBatch call
+ * @param commitWaitMs how long a wait_for_commit submission waits before answering "pending"
+ * @param verifyThreads threads that verify transaction signatures (default: all cores)
+ * @param blockSubscribersMax concurrent SubscribeBlocks streams
+ */
+public record NodeConfig(
+    Path home,
+    String grpcListen,
+    int mempoolTxsMax,
+    long mempoolBytesMax,
+    int submitBatchTxsMax,
+    long commitWaitMs,
+    int verifyThreads,
+    int blockSubscribersMax) {
+
+  public static final int DEFAULT_MEMPOOL_TXS_MAX = 200_000;
+  public static final long DEFAULT_MEMPOOL_BYTES_MAX = 512L << 20;
+  public static final int DEFAULT_SUBMIT_BATCH_TXS_MAX = 10_000;
+  public static final long DEFAULT_COMMIT_WAIT_MS = 30_000;
+  public static final int DEFAULT_BLOCK_SUBSCRIBERS_MAX = 64;
+
+  public static NodeConfig defaults(Path home) {
+    return new NodeConfig(
+        home,
+        null,
+        DEFAULT_MEMPOOL_TXS_MAX,
+        DEFAULT_MEMPOOL_BYTES_MAX,
+        DEFAULT_SUBMIT_BATCH_TXS_MAX,
+        DEFAULT_COMMIT_WAIT_MS,
+        Runtime.getRuntime().availableProcessors(),
+        DEFAULT_BLOCK_SUBSCRIBERS_MAX);
+  }
+
+  public NodeConfig withGrpcListen(String listen) {
+    return new NodeConfig(
+        home,
+        listen,
+        mempoolTxsMax,
+        mempoolBytesMax,
+        submitBatchTxsMax,
+        commitWaitMs,
+        verifyThreads,
+        blockSubscribersMax);
+  }
+
+  /** Refuses limits that cannot work together. */
+  public void check(long blockTxsMax) {
+    require(mempoolTxsMax >= 1 && mempoolBytesMax >= 1, "mempool limits must be positive");
+    require(mempoolTxsMax >= blockTxsMax, "mempoolTxsMax must hold at least one full block of txs");
+    require(
+        submitBatchTxsMax >= 1 && submitBatchTxsMax <= mempoolTxsMax,
+        "submitBatchTxsMax must be in 1..mempoolTxsMax");
+    require(commitWaitMs >= 1, "commitWaitMs must be positive");
+    require(verifyThreads >= 1 && verifyThreads <= 256, "verifyThreads must be in 1..256");
+    require(blockSubscribersMax >= 1, "blockSubscribersMax must be positive");
+  }
+
+  private static void require(boolean ok, String message) {
+    if (!ok) {
+      throw new IllegalArgumentException("node config: " + message);
+    }
+  }
+}

@@ -1,0 +1,261 @@
+package io.prosima.node.grpc;
+
+import com.google.protobuf.ByteString;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.prosima.node.ledger.LedgerCore;
+import io.prosima.proto.v1.BlockResponse;
+import io.prosima.proto.v1.CommittedBlock;
+import io.prosima.proto.v1.GetBlockRequest;
+import io.prosima.proto.v1.GetTxRequest;
+import io.prosima.proto.v1.LedgerQueryGrpc;
+import io.prosima.proto.v1.ListTxsByImageRequest;
+import io.prosima.proto.v1.ListTxsBySignerRequest;
+import io.prosima.proto.v1.StatusRequest;
+import io.prosima.proto.v1.StatusResponse;
+import io.prosima.proto.v1.SubscribeBlocksRequest;
+import io.prosima.proto.v1.TxListResponse;
+import io.prosima.proto.v1.TxResponse;
+import io.prosima.proto.v1.TxSummary;
+import io.prosima.proto.wire.BlockCodec;
+import io.prosima.proto.wire.MerkleTree;
+import io.prosima.storage.StorageCorruptionException;
+import io.prosima.storage.TxPage;
+import io.prosima.storage.TxRef;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
+
+/** Ledger queries: status, blocks, transactions with inclusion proofs, indexes, block stream. */
+final class LedgerQueryService extends LedgerQueryGrpc.LedgerQueryImplBase {
+  static final int DEFAULT_PAGE_TXS = 100;
+  static final int PAGE_TXS_MAX = 1000;
+
+  /** A block stream re-checks for new heights at least this often (and on every commit). */
+  static final long STREAM_POLL_MS = 1_000;
+
+  private final LedgerCore core;
+  private final ByteString nodeKey;
+  private final ExecutorService streamThreads;
+  private final Semaphore streamSlots;
+
+  LedgerQueryService(
+      LedgerCore core, ByteString nodeKey, ExecutorService streamThreads, int streamsMax) {
+    this.core = core;
+    this.nodeKey = nodeKey;
+    this.streamThreads = streamThreads;
+    this.streamSlots = new Semaphore(streamsMax);
+  }
+
+  @Override
+  public void getStatus(StatusRequest request, StreamObserver<StatusResponse> out) {
+    guard(
+        out,
+        () -> {
+          var store = core.store();
+          StatusResponse.Builder s =
+              StatusResponse.newBuilder()
+                  .setChainId(core.genesis().getChainId())
+                  .setHeight(store.height())
+                  .setMempoolTxs(core.mempoolSize())
+                  .setNodeKey(nodeKey);
+          store.lastBlockId().ifPresent(id -> s.setLastBlockId(ByteString.copyFrom(id)));
+          store.lastStateHash().ifPresent(h -> s.setStateHash(ByteString.copyFrom(h)));
+          if (store.height() > 0) {
+            s.setLastBlockTimeMs(
+                store.block(store.height()).orElseThrow().getBlock().getHeader().getTimeMs());
+          }
+          out.onNext(s.build());
+          out.onCompleted();
+        });
+  }
+
+  @Override
+  public void getBlock(GetBlockRequest request, StreamObserver<BlockResponse> out) {
+    guard(
+        out,
+        () -> {
+          long height;
+          switch (request.getByCase()) {
+            case HEIGHT -> height = request.getHeight();
+            case BLOCK_ID -> {
+              if (request.getBlockId().size() != 32) {
+                throw invalid("block_id must be 32 bytes");
+              }
+              height = core.store().heightOf(request.getBlockId().toByteArray()).orElse(0);
+            }
+            default -> throw invalid("give a height or a block_id");
+          }
+          CommittedBlock block =
+              core.store()
+                  .block(height)
+                  .orElseThrow(
+                      () -> Status.NOT_FOUND.withDescription("no such block").asRuntimeException());
+          out.onNext(blockResponse(block));
+          out.onCompleted();
+        });
+  }
+
+  static BlockResponse blockResponse(CommittedBlock block) {
+    return BlockResponse.newBuilder()
+        .setBlock(block.getBlock())
+        .setBlockId(ByteString.copyFrom(BlockCodec.blockId(block.getBlock().getHeader())))
+        .setCommit(block.getCommit())
+        .build();
+  }
+
+  @Override
+  public void getTx(GetTxRequest request, StreamObserver<TxResponse> out) {
+    guard(
+        out,
+        () -> {
+          if (request.getTxHash().size() != 32) {
+            throw invalid("tx_hash must be 32 bytes");
+          }
+          var location =
+              core.store()
+                  .txLocation(request.getTxHash().toByteArray())
+                  .orElseThrow(
+                      () ->
+                          Status.NOT_FOUND
+                              .withDescription("transaction is not committed")
+                              .asRuntimeException());
+          CommittedBlock block = core.store().block(location.getHeight()).orElseThrow();
+          var txs = block.getBlock().getTxsList();
+          int index = location.getIndex();
+          if (index >= txs.size()) {
+            throw new StorageCorruptionException("tx index points past its block");
+          }
+          out.onNext(
+              TxResponse.newBuilder()
+                  .setTx(txs.get(index))
+                  .setTxHash(request.getTxHash())
+                  .setHeight(location.getHeight())
+                  .setIndex(index)
+                  .setProof(MerkleTree.proof(BlockCodec.txHashes(txs), index))
+                  .setHeader(block.getBlock().getHeader())
+                  .setCommit(block.getCommit())
+                  .build());
+          out.onCompleted();
+        });
+  }
+
+  @Override
+  public void listTxsByImage(ListTxsByImageRequest request, StreamObserver<TxListResponse> out) {
+    guard(
+        out,
+        () -> {
+          if (request.getImageId().isEmpty() || request.getImageId().length() > 128) {
+            throw invalid("image_id must be 1..128 characters");
+          }
+          TxPage page =
+              core.store()
+                  .txsByImage(
+                      request.getImageId(),
+                      request.getPageToken().toByteArray(),
+                      pageSize(request.getLimit()));
+          out.onNext(listResponse(page));
+          out.onCompleted();
+        });
+  }
+
+  @Override
+  public void listTxsBySigner(ListTxsBySignerRequest request, StreamObserver<TxListResponse> out) {
+    guard(
+        out,
+        () -> {
+          if (request.getSigner().size() != 32) {
+            throw invalid("signer must be a 32-byte public key");
+          }
+          TxPage page =
+              core.store()
+                  .txsBySigner(
+                      request.getSigner(),
+                      request.getPageToken().toByteArray(),
+                      pageSize(request.getLimit()));
+          out.onNext(listResponse(page));
+          out.onCompleted();
+        });
+  }
+
+  private TxListResponse listResponse(TxPage page) {
+    TxListResponse.Builder r = TxListResponse.newBuilder();
+    for (TxRef ref : page.txs()) {
+      var block = core.store().block(ref.height()).orElseThrow();
+      r.addTxs(
+          TxSummary.newBuilder()
+              .setTxHash(ByteString.copyFrom(ref.txHash()))
+              .setHeight(ref.height())
+              .setIndex(ref.index())
+              .setTx(block.getBlock().getTxs(ref.index())));
+    }
+    return r.setNextPageToken(ByteString.copyFrom(page.nextToken())).build();
+  }
+
+  private static int pageSize(int requested) {
+    if (requested == 0) {
+      return DEFAULT_PAGE_TXS;
+    }
+    if (requested < 0 || requested > PAGE_TXS_MAX) {
+      throw invalid("limit must be 1.." + PAGE_TXS_MAX);
+    }
+    return requested;
+  }
+
+  @Override
+  public void subscribeBlocks(SubscribeBlocksRequest request, StreamObserver<BlockResponse> out) {
+    var call = (ServerCallStreamObserver<BlockResponse>) out;
+    if (!streamSlots.tryAcquire()) {
+      out.onError(
+          Status.RESOURCE_EXHAUSTED.withDescription("too many block streams").asRuntimeException());
+      return;
+    }
+    long from = Math.max(1, request.getFromHeight());
+    streamThreads.execute(
+        () -> {
+          try {
+            long next = from;
+            while (!call.isCancelled()) {
+              if (next > core.store().height()) {
+                core.hub().awaitHeight(next, STREAM_POLL_MS);
+                continue;
+              }
+              CommittedBlock block = core.store().block(next).orElseThrow();
+              synchronized (call) {
+                call.onNext(blockResponse(block));
+              }
+              next++;
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            call.onError(
+                Status.UNAVAILABLE.withDescription("node is stopping").asRuntimeException());
+          } catch (io.grpc.StatusRuntimeException e) {
+            // The client went away.
+          } catch (RuntimeException e) {
+            call.onError(
+                Status.INTERNAL.withDescription("block stream failed").asRuntimeException());
+          } finally {
+            streamSlots.release();
+          }
+        });
+  }
+
+  private static io.grpc.StatusRuntimeException invalid(String message) {
+    return Status.INVALID_ARGUMENT.withDescription(message).asRuntimeException();
+  }
+
+  /** Maps operating errors to gRPC statuses; corruption is reported, never answered around. */
+  static <T> void guard(StreamObserver<T> out, Runnable body) {
+    try {
+      body.run();
+    } catch (io.grpc.StatusRuntimeException e) {
+      out.onError(e);
+    } catch (IllegalArgumentException e) {
+      out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+    } catch (StorageCorruptionException e) {
+      org.slf4j.LoggerFactory.getLogger(LedgerQueryService.class).error("{}", e.getMessage());
+      out.onError(Status.DATA_LOSS.withDescription(e.getMessage()).asRuntimeException());
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package io.prosima.node.ledger;
+
+import io.prosima.consensus.execution.LedgerView;
+import io.prosima.consensus.execution.Refusal;
+import io.prosima.consensus.execution.TxRules;
+import io.prosima.proto.v1.RefusalCode;
+import io.prosima.proto.v1.Transaction;
+import io.prosima.proto.wire.TxCodec;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.stream.IntStream;
+
+/**
+ * Admits transactions to the mempool. The expensive, state-free part (hashing, envelope checks,
+ * Ed25519 verification) runs in parallel on all verify threads; the state checks and the mempool
+ * insert then run in submission order under the ledger lock.
+ */
+public final class TxAdmission implements AutoCloseable {
+  private final LedgerCore core;
+  private final ForkJoinPool verifiers;
+
+  public TxAdmission(LedgerCore core, int verifyThreads) {
+    this.core = core;
+    this.verifiers = new ForkJoinPool(verifyThreads);
+  }
+
+  /** The hash of each transaction and, when refused, why (null when admitted). */
+  public record Admitted(byte[][] hashes, Refusal[] refusals) {}
+
+  /** Hashes every transaction (in parallel); callers register commit waiters with these. */
+  public byte[][] hashAll(List<Transaction> txs) {
+    byte[][] hashes = new byte[txs.size()][];
+    runParallel(txs.size(), i -> hashes[i] = TxCodec.hash(txs.get(i)));
+    return hashes;
+  }
+
+  public Admitted admit(List<Transaction> txs, byte[][] hashes) {
+    int n = txs.size();
+    Refusal[] refusals = new Refusal[n];
+    String chainId = core.genesis.getChainId();
+    var params = core.genesis.getConsensus();
+    runParallel(
+        n,
+        i -> {
+          Transaction tx = txs.get(i);
+          Refusal r = TxRules.checkStateless(tx, chainId, params);
+          if (r == null) {
+            r = TxRules.checkSignature(tx);
+          }
+          refusals[i] = r;
+        });
+    synchronized (core.lock) {
+      long nextHeight = core.store.height() + 1;
+      LedgerView view = core.executor.view(core.store::state);
+      for (int i = 0; i < n; i++) {
+        if (refusals[i] != null) {
+          continue;
+        }
+        Transaction tx = txs.get(i);
+        var committedAt = core.store.txLocation(hashes[i]);
+        if (committedAt.isPresent()) {
+          refusals[i] =
+              Refusal.of(
+                  RefusalCode.REFUSAL_DUPLICATE,
+                  "transaction is already committed at height " + committedAt.get().getHeight());
+          continue;
+        }
+        Refusal r = TxRules.checkStateful(tx, view, nextHeight);
+        if (r == null) {
+          r = core.mempool.add(tx, hashes[i], view.lastNonce(tx.getSigner()));
+        }
+        refusals[i] = r;
+      }
+    }
+    return new Admitted(hashes, refusals);
+  }
+
+  private void runParallel(int n, java.util.function.IntConsumer body) {
+    if (n < 64) {
+      // Not worth a hand-off for a few transactions.
+      for (int i = 0; i < n; i++) {
+        body.accept(i);
+      }
+      return;
+    }
+    try {
+      verifiers.submit(() -> IntStream.range(0, n).parallel().forEach(body)).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while verifying transactions", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("transaction verification failed", e.getCause());
+    }
+  }
+
+  @Override
+  public void close() {
+    verifiers.shutdownNow();
+  }
+}
