@@ -52,11 +52,11 @@ public final class BlockExecutor {
     for (int i = 0; i < txs.size(); i++) {
       Transaction tx = txs.get(i);
       byte[] hash = txHashes.get(i);
-      Refusal refusal = TxRules.checkStateless(tx, genesis.getChainId(), params);
-      if (refusal == null && !signatures.valid(tx, hash)) {
-        refusal = TxRules.checkSignature(tx);
+      Refusal refusal = null;
+      if (!signatures.preVerified(tx, hash)) {
+        refusal = TxRules.checkStateless(tx, genesis.getChainId(), params);
         if (refusal == null) {
-          throw new IllegalStateException("signature check disagrees with itself");
+          refusal = TxRules.checkSignature(tx);
         }
       }
       if (refusal == null) {

@@ -3,12 +3,14 @@ package io.prosima.consensus.execution;
 import io.prosima.proto.v1.Transaction;
 
 /**
- * Verifies a transaction's signature, possibly from a cache of already verified hashes: mempool
- * admission verifies once, block execution must not pay again (PERF-NOTES.md).
+ * Tells the executor which transactions already passed the stateless checks and signature
+ * verification (at mempool admission, against the same genesis), so block execution does not pay
+ * for them twice (PERF-NOTES.md). Anything not pre-verified is checked in full.
  */
 @FunctionalInterface
 public interface SignatureCheck {
-  boolean valid(Transaction tx, byte[] txHash);
+  boolean preVerified(Transaction tx, byte[] txHash);
 
-  SignatureCheck ALWAYS_VERIFY = (tx, hash) -> TxRules.checkSignature(tx) == null;
+  /** Checks everything: for blocks from elsewhere and for tests. */
+  SignatureCheck NONE_PREVERIFIED = (tx, hash) -> false;
 }

@@ -99,7 +99,7 @@ final class TestChain {
     }
     BlockExecutor.Execution e =
         executor.execute(
-            List.of(txs), hashes, state::get, height, stateHash, SignatureCheck.ALWAYS_VERIFY);
+            List.of(txs), hashes, state::get, height, stateHash, SignatureCheck.NONE_PREVERIFIED);
     e.writes()
         .entries()
         .forEach(
@@ -124,7 +124,7 @@ final class TestChain {
             state::get,
             height,
             stateHash,
-            SignatureCheck.ALWAYS_VERIFY);
+            SignatureCheck.NONE_PREVERIFIED);
     return e.rejected().isEmpty() ? null : e.rejected().get(0).refusal();
   }
 }

@@ -324,7 +324,7 @@ class TxRefusalTest {
             k -> null,
             1,
             chain.stateHash,
-            SignatureCheck.ALWAYS_VERIFY);
+            SignatureCheck.NONE_PREVERIFIED);
     var second =
         chain.executor.execute(
             java.util.List.of(txs),
@@ -332,7 +332,7 @@ class TxRefusalTest {
             k -> null,
             1,
             chain.stateHash,
-            SignatureCheck.ALWAYS_VERIFY);
+            SignatureCheck.NONE_PREVERIFIED);
     assertArrayEquals(first.stateHashAfter(), second.stateHashAfter());
     var reordered =
         chain.executor.execute(
@@ -341,7 +341,7 @@ class TxRefusalTest {
             k -> null,
             1,
             chain.stateHash,
-            SignatureCheck.ALWAYS_VERIFY);
+            SignatureCheck.NONE_PREVERIFIED);
     assertEquals(3, reordered.applied().size());
     // Same writes in any order give the same hash: writes are sorted by key.
     assertArrayEquals(first.stateHashAfter(), reordered.stateHashAfter());
@@ -352,7 +352,7 @@ class TxRefusalTest {
             k -> null,
             2,
             chain.stateHash,
-            SignatureCheck.ALWAYS_VERIFY);
+            SignatureCheck.NONE_PREVERIFIED);
     assertTrue(!java.util.Arrays.equals(first.stateHashAfter(), atOtherHeight.stateHashAfter()));
   }
 

@@ -3,7 +3,6 @@ package io.prosima.node.ledger;
 import com.google.protobuf.ByteString;
 import io.prosima.consensus.execution.BlockExecutor;
 import io.prosima.consensus.execution.Refusal;
-import io.prosima.consensus.execution.SignatureCheck;
 import io.prosima.consensus.mempool.Mempool;
 import io.prosima.proto.v1.Block;
 import io.prosima.proto.v1.BlockHeader;
@@ -15,6 +14,7 @@ import io.prosima.proto.v1.RefusalCode;
 import io.prosima.proto.v1.Transaction;
 import io.prosima.proto.wire.BlockCodec;
 import io.prosima.proto.wire.Ed25519Keys;
+import io.prosima.proto.wire.MerkleTree;
 import io.prosima.storage.StorageException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -38,6 +38,9 @@ public final class SoloBlockProducer implements AutoCloseable {
   private final Clock clock;
   private final Thread thread;
   private volatile boolean running = true;
+  // The last committed header and certificate, so a new block needs no read of the previous one.
+  private BlockHeader lastHeader;
+  private CommitCertificate lastCommit;
 
   public SoloBlockProducer(LedgerCore core, KeyFile key, Clock clock) {
     if (core.genesis.getValidatorsCount() != 1) {
@@ -58,6 +61,13 @@ public final class SoloBlockProducer implements AutoCloseable {
     this.key = key;
     this.clock = clock;
     this.thread = new Thread(this::loop, "solo-block-producer");
+    core.store
+        .block(core.store.height())
+        .ifPresent(
+            last -> {
+              lastHeader = last.getBlock().getHeader();
+              lastCommit = last.getCommit();
+            });
   }
 
   public void start() {
@@ -88,78 +98,87 @@ public final class SoloBlockProducer implements AutoCloseable {
   /**
    * Builds, executes, signs and commits one block from the mempool. Returns true when the block was
    * full (more transactions are waiting), false when there was nothing or little to do.
+   *
+   * <p>Only this thread writes the store, so execution and the durable write run without the ledger
+   * lock; the lock is held just to take transactions from the mempool and to remove them after the
+   * commit. Meanwhile admission keeps working: the taken transactions stay in the mempool until
+   * committed, so their nonces and hashes still count as pending.
    */
   public boolean produceOnce() throws StorageException {
     var params = core.genesis.getConsensus();
+    List<Mempool.Entry> entries;
     synchronized (core.lock) {
-      Mempool mempool = core.mempool;
-      List<Mempool.Entry> entries =
-          mempool.peek(params.getBlockTxsMax(), params.getBlockBytesMax() - HEADER_BYTES_RESERVE);
-      if (entries.isEmpty()) {
-        return false;
-      }
-      long height = core.store.height() + 1;
-      List<Transaction> txs = new ArrayList<>(entries.size());
-      List<byte[]> hashes = new ArrayList<>(entries.size());
-      for (Mempool.Entry e : entries) {
-        txs.add(e.tx());
-        hashes.add(e.hash());
-      }
-      byte[] stateBefore = core.stateHashBefore();
-      // Every mempool entry had its signature verified at admission.
-      SignatureCheck verified =
-          (tx, h) -> mempool.contains(h) || SignatureCheck.ALWAYS_VERIFY.valid(tx, h);
-      BlockExecutor.Execution exec =
-          core.executor.execute(txs, hashes, core.store::state, height, stateBefore, verified);
-
-      CommittedBlock previous = height == 1 ? null : core.store.block(height - 1).orElseThrow();
-      long previousTime =
-          previous == null
-              ? core.genesis.getGenesisTimeMs()
-              : previous.getBlock().getHeader().getTimeMs();
-      BlockHeader.Builder header =
-          BlockHeader.newBuilder()
-              .setChainId(core.genesis.getChainId())
-              .setHeight(height)
-              .setTimeMs(Math.max(clock.millis(), previousTime + 1))
-              .setPreviousHash(ByteString.copyFrom(core.store.lastBlockId().orElse(new byte[32])))
-              .setTxRoot(
-                  ByteString.copyFrom(io.prosima.proto.wire.MerkleTree.root(exec.appliedHashes())))
-              .setStateHash(ByteString.copyFrom(stateBefore))
-              .setProposer(key.getEd25519PublicKey())
-              .setTxCount(exec.applied().size());
-      if (previous != null) {
-        header.setLastCommit(previous.getCommit());
-      }
-      BlockHeader h = header.build();
-      byte[] blockId = BlockCodec.blockId(h);
-      CommitCertificate commit = selfCommit(height, blockId);
-      CommittedBlock committed =
-          CommittedBlock.newBuilder()
-              .setBlock(Block.newBuilder().setHeader(h).addAllTxs(exec.applied()))
-              .setCommit(commit)
-              .setStateHashAfter(ByteString.copyFrom(exec.stateHashAfter()))
-              .build();
-      core.store.commit(committed, blockId, exec.appliedHashes(), exec.writes().entries());
-
-      mempool.remove(exec.appliedHashes());
-      List<byte[]> rejectedHashes = new ArrayList<>();
-      for (BlockExecutor.Rejected r : exec.rejected()) {
-        rejectedHashes.add(r.txHash());
-        core.hub.refused(r.txHash(), r.refusal());
-      }
-      mempool.remove(rejectedHashes);
-      for (Mempool.Entry expired : mempool.evictExpired(height + 1)) {
-        core.hub.refused(
-            expired.hash(),
-            Refusal.of(RefusalCode.REFUSAL_EXPIRED, "transaction expired before inclusion"));
-      }
-      core.hub.committed(height, exec.appliedHashes());
-      if (!exec.rejected().isEmpty()) {
-        log.info("height {}: {} txs rejected at execution", height, exec.rejected().size());
-      }
-      return entries.size() >= params.getBlockTxsMax();
+      entries =
+          core.mempool.peek(
+              params.getBlockTxsMax(), params.getBlockBytesMax() - HEADER_BYTES_RESERVE);
     }
+    if (entries.isEmpty()) {
+      return false;
+    }
+    long height = core.store.height() + 1;
+    List<Transaction> txs = new ArrayList<>(entries.size());
+    List<byte[]> hashes = new ArrayList<>(entries.size());
+    for (Mempool.Entry e : entries) {
+      txs.add(e.tx());
+      hashes.add(e.hash());
+    }
+    byte[] stateBefore = core.stateHashBefore();
+    // Every transaction here came from the mempool, which admits only transactions that passed
+    // the stateless checks and signature verification.
+    BlockExecutor.Execution exec =
+        core.executor.execute(txs, hashes, core.store::state, height, stateBefore, (tx, h) -> true);
+
+    long previousTime =
+        lastHeader == null ? core.genesis.getGenesisTimeMs() : lastHeader.getTimeMs();
+    BlockHeader.Builder header =
+        BlockHeader.newBuilder()
+            .setChainId(core.genesis.getChainId())
+            .setHeight(height)
+            .setTimeMs(Math.max(clock.millis(), previousTime + 1))
+            .setPreviousHash(ByteString.copyFrom(core.store.lastBlockId().orElse(new byte[32])))
+            .setTxRoot(ByteString.copyFrom(MerkleTree.root(exec.appliedHashes())))
+            .setStateHash(ByteString.copyFrom(stateBefore))
+            .setProposer(key.getEd25519PublicKey())
+            .setTxCount(exec.applied().size());
+    if (lastCommit != null) {
+      header.setLastCommit(lastCommit);
+    }
+    BlockHeader h = header.build();
+    byte[] blockId = BlockCodec.blockId(h);
+    CommitCertificate commit = selfCommit(height, blockId);
+    CommittedBlock committed =
+        CommittedBlock.newBuilder()
+            .setBlock(Block.newBuilder().setHeader(h).addAllTxs(exec.applied()))
+            .setCommit(commit)
+            .setStateHashAfter(ByteString.copyFrom(exec.stateHashAfter()))
+            .build();
+    core.store.commit(committed, blockId, exec.appliedHashes(), exec.writes().entries());
+    lastHeader = h;
+    lastCommit = commit;
+
+    List<byte[]> rejectedHashes = new ArrayList<>();
+    for (BlockExecutor.Rejected r : exec.rejected()) {
+      rejectedHashes.add(r.txHash());
+    }
+    List<Mempool.Entry> expired;
+    synchronized (core.lock) {
+      core.mempool.remove(exec.appliedHashes());
+      core.mempool.remove(rejectedHashes);
+      expired = core.mempool.evictExpired(height + 1);
+    }
+    for (BlockExecutor.Rejected r : exec.rejected()) {
+      core.hub.refused(r.txHash(), r.refusal());
+    }
+    for (Mempool.Entry e : expired) {
+      core.hub.refused(
+          e.hash(),
+          Refusal.of(RefusalCode.REFUSAL_EXPIRED, "transaction expired before inclusion"));
+    }
+    core.hub.committed(height, exec.appliedHashes());
+    if (!exec.rejected().isEmpty()) {
+      log.info("height {}: {} txs rejected at execution", height, exec.rejected().size());
+    }
+    return entries.size() >= params.getBlockTxsMax();
   }
 
   private CommitCertificate selfCommit(long height, byte[] blockId) {

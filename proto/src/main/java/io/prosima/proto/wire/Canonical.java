@@ -1,6 +1,7 @@
 package io.prosima.proto.wire;
 
 import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.Descriptors;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
@@ -52,20 +53,24 @@ public final class Canonical {
    * original bytes are gone.
    */
   public static boolean hasUnknownFields(Message message) {
-    if (message.getUnknownFields().asMap().size() > 0) {
+    if (!message.getUnknownFields().asMap().isEmpty()) {
       return true;
     }
-    for (var entry : message.getAllFields().entrySet()) {
-      Object value = entry.getValue();
-      if (value instanceof Message m && hasUnknownFields(m)) {
-        return true;
+    // Only message-typed fields can hide unknown fields; reflecting over scalars is the slow part
+    // of a generic walk, so it is skipped.
+    for (Descriptors.FieldDescriptor field : message.getDescriptorForType().getFields()) {
+      if (field.getJavaType() != Descriptors.FieldDescriptor.JavaType.MESSAGE) {
+        continue;
       }
-      if (value instanceof java.util.List<?> list) {
-        for (Object item : list) {
-          if (item instanceof Message m && hasUnknownFields(m)) {
+      if (field.isRepeated()) {
+        int n = message.getRepeatedFieldCount(field);
+        for (int i = 0; i < n; i++) {
+          if (hasUnknownFields((Message) message.getRepeatedField(field, i))) {
             return true;
           }
         }
+      } else if (message.hasField(field) && hasUnknownFields((Message) message.getField(field))) {
+        return true;
       }
     }
     return false;

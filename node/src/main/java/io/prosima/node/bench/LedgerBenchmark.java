@@ -1,0 +1,318 @@
+package io.prosima.node.bench;
+
+import com.google.protobuf.ByteString;
+import io.grpc.stub.StreamObserver;
+import io.prosima.genesis.ChainLayout;
+import io.prosima.genesis.GenesisBuilder;
+import io.prosima.node.LedgerNode;
+import io.prosima.node.NodeConfig;
+import io.prosima.node.client.NodeClient;
+import io.prosima.proto.v1.BlockResponse;
+import io.prosima.proto.v1.KeyFile;
+import io.prosima.proto.v1.SubmitBatchRequest;
+import io.prosima.proto.v1.SubmitBatchResponse;
+import io.prosima.proto.v1.SubmitResponse;
+import io.prosima.proto.v1.SubscribeBlocksRequest;
+import io.prosima.proto.v1.Transaction;
+import io.prosima.proto.wire.TxCodec;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
+import org.HdrHistogram.Histogram;
+
+/**
+ * One node, in this process, over real gRPC with mutual TLS on loopback. Phase 1 floods it with
+ * pre-signed ImageAnchor transactions (admission rate, commit throughput). Phase 2 offers a steady
+ * load below that and measures submit-to-commit latency as a client sees it (wait_for_commit).
+ */
+public final class LedgerBenchmark {
+  public record Options(
+      int txs, int batchTxs, int clients, int signers, double paceFraction, int paceSeconds) {}
+
+  private final Options options;
+  private final PrintStream out;
+
+  public LedgerBenchmark(Options options, PrintStream out) {
+    this.options = options;
+    this.out = out;
+  }
+
+  public void run() throws Exception {
+    Path dir = Files.createTempDirectory("prosima-bench-ledger");
+    GenesisBuilder.Result chain =
+        new GenesisBuilder()
+            .chainId("bench")
+            .validators(1)
+            .clients(options.signers(), 1, 0)
+            .basePort(40000 + new SecureRandom().nextInt(20000))
+            .build(new SecureRandom());
+    ChainLayout.write(dir, chain);
+    int cores = Runtime.getRuntime().availableProcessors();
+    out.printf(
+        "bench ledger: 1 validator, %d cores, signature verification on %d threads, block <= %d txs every %d ms%n",
+        cores,
+        cores,
+        chain.genesis().getConsensus().getBlockTxsMax(),
+        chain.genesis().getConsensus().getBlockIntervalMs());
+    try (LedgerNode node =
+        LedgerNode.start(
+            NodeConfig.defaults(dir.resolve("validator-0")).withGrpcListen("127.0.0.1:0"))) {
+      String address = "127.0.0.1:" + node.grpcPort();
+      AnchorTxFactory factory = new AnchorTxFactory("bench");
+      List<KeyFile> signers = chain.clientKeys().subList(0, options.signers());
+      long[] nonces = new long[signers.size()];
+
+      out.printf("signing %d transactions (client side, not timed)...%n", options.txs());
+      List<List<Transaction>> perSigner = sign(factory, signers, nonces, options.txs(), "flood");
+      int txBytes = perSigner.get(0).get(0).getSerializedSize();
+      out.printf("each transaction: ImageAnchor, 16 tiles, %d bytes%n", txBytes);
+
+      try (NodeClient watcher =
+          new NodeClient(address, chain.clientKeys().get(options.signers()), chain.genesis())) {
+        flood(address, chain, signers, perSigner, watcher);
+        paced(address, chain, signers, nonces, factory);
+      }
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  private List<List<Transaction>> sign(
+      AnchorTxFactory factory, List<KeyFile> signers, long[] nonces, int count, String tag) {
+    List<List<Transaction>> perSigner = new ArrayList<>();
+    int each = (count + signers.size() - 1) / signers.size();
+    for (int s = 0; s < signers.size(); s++) {
+      int signer = s;
+      long base = nonces[s];
+      List<Transaction> txs =
+          IntStream.range(0, each)
+              .parallel()
+              .mapToObj(
+                  i ->
+                      factory.anchorTx(
+                          signers.get(signer),
+                          base + i + 1,
+                          5_000,
+                          tag + "-" + signer + "-" + (base + i + 1)))
+              .toList();
+      nonces[s] = base + each;
+      perSigner.add(txs);
+    }
+    return perSigner;
+  }
+
+  private void flood(
+      String address,
+      GenesisBuilder.Result chain,
+      List<KeyFile> signers,
+      List<List<Transaction>> perSigner,
+      NodeClient watcher)
+      throws Exception {
+    ConcurrentHashMap<ByteString, Long> submittedAtNanos = new ConcurrentHashMap<>();
+    Histogram latencyMicros = new Histogram(3_600_000_000L, 3);
+    long total = perSigner.stream().mapToLong(List::size).sum();
+    AtomicLong committed = new AtomicLong();
+    AtomicLong lastCommitNanos = new AtomicLong();
+    CountDownLatch allCommitted = new CountDownLatch(1);
+    watcher
+        .queryAsync()
+        .subscribeBlocks(
+            SubscribeBlocksRequest.newBuilder().setFromHeight(1).build(),
+            new StreamObserver<>() {
+              @Override
+              public void onNext(BlockResponse b) {
+                long now = System.nanoTime();
+                for (Transaction tx : b.getBlock().getTxsList()) {
+                  Long at = submittedAtNanos.remove(ByteString.copyFrom(TxCodec.hash(tx)));
+                  if (at != null) {
+                    latencyMicros.recordValue(Math.max(0, (now - at) / 1000));
+                  }
+                }
+                lastCommitNanos.set(now);
+                if (committed.addAndGet(b.getBlock().getTxsCount()) >= total) {
+                  allCommitted.countDown();
+                }
+              }
+
+              @Override
+              public void onError(Throwable t) {}
+
+              @Override
+              public void onCompleted() {}
+            });
+
+    ExecutorService clients = Executors.newFixedThreadPool(options.clients());
+    AtomicLong accepted = new AtomicLong();
+    AtomicLong refused = new AtomicLong();
+    ConcurrentHashMap<String, Long> refusals = new ConcurrentHashMap<>();
+    long start = System.nanoTime();
+    List<Future<?>> futures = new ArrayList<>();
+    for (int c = 0; c < options.clients(); c++) {
+      int client = c;
+      futures.add(
+          clients.submit(
+              () -> {
+                try (NodeClient node =
+                    new NodeClient(
+                        address, signers.get(client % signers.size()), chain.genesis())) {
+                  // Each client owns whole signers so a signer's nonces arrive in order.
+                  for (int s = client; s < perSigner.size(); s += options.clients()) {
+                    List<Transaction> txs = perSigner.get(s);
+                    for (int i = 0; i < txs.size(); i += options.batchTxs()) {
+                      List<Transaction> batch =
+                          txs.subList(i, Math.min(txs.size(), i + options.batchTxs()));
+                      long now = System.nanoTime();
+                      for (Transaction tx : batch) {
+                        submittedAtNanos.put(ByteString.copyFrom(TxCodec.hash(tx)), now);
+                      }
+                      SubmitBatchResponse r =
+                          node.submit()
+                              .submitBatch(
+                                  SubmitBatchRequest.newBuilder().addAllTxs(batch).build());
+                      for (SubmitResponse sr : r.getResultsList()) {
+                        (sr.getAccepted() ? accepted : refused).incrementAndGet();
+                        if (!sr.getAccepted()) {
+                          refusals.merge(
+                              sr.getCode() + ": " + sr.getMessage().replaceAll("[0-9]+", "N"),
+                              1L,
+                              Long::sum);
+                        }
+                      }
+                    }
+                  }
+                }
+                return null;
+              }));
+    }
+    for (Future<?> f : futures) {
+      f.get();
+    }
+    long admittedNanos = System.nanoTime() - start;
+    clients.shutdown();
+    if (!allCommitted.await(300, TimeUnit.SECONDS)) {
+      out.printf(
+          "WARNING: only %d of %d transactions committed within 300 s%n", committed.get(), total);
+    }
+    refusals.forEach((reason, n) -> out.printf("  refused %d: %s%n", n, reason));
+    if (committed.get() == 0) {
+      throw new IllegalStateException(
+          "nothing committed; " + refused.get() + " transactions were refused");
+    }
+    double admitSeconds = admittedNanos / 1e9;
+    double commitSeconds = (lastCommitNanos.get() - start) / 1e9;
+    out.printf(
+        "%nphase 1: flood of %d txs from %d client connections, batches of %d%n",
+        total, options.clients(), options.batchTxs());
+    out.printf(
+        "  admitted      %d txs (refused %d) in %.2f s = %.0f tx/s%n",
+        accepted.get(), refused.get(), admitSeconds, accepted.get() / admitSeconds);
+    out.printf(
+        "  committed     %d txs in %.2f s = %.0f tx/s (first submit to last commit seen)%n",
+        committed.get(), commitSeconds, committed.get() / commitSeconds);
+    out.printf(
+        "  submit-to-commit under flood (includes queueing): p50 %.1f ms, p99 %.1f ms%n",
+        latencyMicros.getValueAtPercentile(50) / 1000.0,
+        latencyMicros.getValueAtPercentile(99) / 1000.0);
+    lastFloodRate = committed.get() / commitSeconds;
+  }
+
+  private double lastFloodRate;
+
+  private void paced(
+      String address,
+      GenesisBuilder.Result chain,
+      List<KeyFile> signers,
+      long[] nonces,
+      AnchorTxFactory factory)
+      throws Exception {
+    double rate = Math.max(100, lastFloodRate * options.paceFraction());
+    int batch = 50;
+    double batchesPerSecond = rate / batch;
+    int batches = (int) Math.max(1, batchesPerSecond * options.paceSeconds());
+    out.printf(
+        "%nphase 2: steady %.0f tx/s (%.0f%% of phase 1) for %d s, batches of %d with wait_for_commit%n",
+        rate, options.paceFraction() * 100, options.paceSeconds(), batch);
+    List<List<Transaction>> perSigner = sign(factory, signers, nonces, batches * batch, "paced");
+    Histogram latencyMicros = new Histogram(3_600_000_000L, 3);
+    ExecutorService pool =
+        Executors.newFixedThreadPool(Math.max(4, (int) Math.ceil(batchesPerSecond)));
+    AtomicLong committedTxs = new AtomicLong();
+    List<NodeClient> connections = new ArrayList<>();
+    for (KeyFile k : signers) {
+      connections.add(new NodeClient(address, k, chain.genesis()));
+    }
+    long periodNanos = (long) (1e9 / batchesPerSecond);
+    long start = System.nanoTime();
+    List<Future<?>> futures = new ArrayList<>();
+    int[] cursor = new int[signers.size()];
+    for (int b = 0; b < batches; b++) {
+      int s = b % signers.size();
+      List<Transaction> txs = perSigner.get(s);
+      if (cursor[s] + batch > txs.size()) {
+        break;
+      }
+      List<Transaction> slice = txs.subList(cursor[s], cursor[s] + batch);
+      cursor[s] += batch;
+      long due = start + b * periodNanos;
+      long wait = due - System.nanoTime();
+      if (wait > 0) {
+        TimeUnit.NANOSECONDS.sleep(wait);
+      }
+      NodeClient node = connections.get(s);
+      // One signer's batches must not overtake each other: chain them per signer.
+      futures.add(
+          pool.submit(
+              () -> {
+                synchronized (node) {
+                  long t0 = System.nanoTime();
+                  SubmitBatchResponse r =
+                      node.submit()
+                          .submitBatch(
+                              SubmitBatchRequest.newBuilder()
+                                  .addAllTxs(slice)
+                                  .setWaitForCommit(true)
+                                  .build());
+                  long micros = (System.nanoTime() - t0) / 1000;
+                  for (SubmitResponse sr : r.getResultsList()) {
+                    if (sr.getCommitted()) {
+                      latencyMicros.recordValue(micros);
+                      committedTxs.incrementAndGet();
+                    }
+                  }
+                }
+                return null;
+              }));
+    }
+    for (Future<?> f : futures) {
+      f.get();
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    pool.shutdown();
+    connections.forEach(NodeClient::close);
+    out.printf(
+        "  committed     %d txs in %.2f s = %.0f tx/s%n",
+        committedTxs.get(), seconds, committedTxs.get() / seconds);
+    out.printf(
+        "  submit-to-commit: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+        latencyMicros.getValueAtPercentile(50) / 1000.0,
+        latencyMicros.getValueAtPercentile(99) / 1000.0,
+        latencyMicros.getMaxValue() / 1000.0);
+  }
+
+  private static void deleteTree(Path dir) throws java.io.IOException {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+}

@@ -1,0 +1,53 @@
+package io.prosima.node.cli;
+
+import io.prosima.node.bench.LedgerBenchmark;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** `prosima bench ledger`: admission rate, commit throughput and latency of one node. */
+@Command(
+    name = "ledger",
+    mixinStandardHelpOptions = true,
+    description = "Signed-tx admission and commit throughput, submit-to-commit latency (1 node).")
+final class BenchLedgerCommand implements Callable<Integer> {
+  @Option(names = "--txs", defaultValue = "60000", description = "Transactions in the flood phase.")
+  int txs;
+
+  @Option(names = "--batch", defaultValue = "500", description = "Transactions per SubmitBatch.")
+  int batch;
+
+  @Option(names = "--clients", defaultValue = "4", description = "Concurrent client connections.")
+  int clients;
+
+  @Option(names = "--signers", defaultValue = "8", description = "Distinct signing identities.")
+  int signers;
+
+  @Option(
+      names = "--pace",
+      defaultValue = "0.5",
+      description = "Phase 2 load as a fraction of phase 1's commit throughput.")
+  double pace;
+
+  @Option(names = "--pace-seconds", defaultValue = "10", description = "Length of phase 2.")
+  int paceSeconds;
+
+  @Override
+  public Integer call() throws Exception {
+    if (txs < 1
+        || batch < 1
+        || batch > 10_000
+        || clients < 1
+        || signers < clients
+        || pace <= 0
+        || paceSeconds < 1) {
+      throw new CliException(
+          "need txs >= 1, 1 <= batch <= 10000, 1 <= clients <= signers, pace > 0");
+    }
+    new LedgerBenchmark(
+            new LedgerBenchmark.Options(txs, batch, clients, signers, pace, paceSeconds),
+            System.out)
+        .run();
+    return 0;
+  }
+}
