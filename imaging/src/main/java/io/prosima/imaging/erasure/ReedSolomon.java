@@ -1,6 +1,9 @@
 package io.prosima.imaging.erasure;
 
 import io.prosima.proto.wire.Sha256;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -54,6 +57,9 @@ public final class ReedSolomon {
 
   private static final byte[] HASH_TAG =
       "prosima/fragment/v1\0".getBytes(StandardCharsets.US_ASCII);
+
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   private final int r;
   private final int s;
@@ -286,40 +292,44 @@ public final class ReedSolomon {
   }
 
   /**
-   * out[outOff + b] = Σ_j coeffs[j] · in[j][inOff + b] for b in [0, k). One 256-byte product table
-   * per coefficient; coefficient 1 is a plain XOR and 0 is skipped.
+   * out[outOff + b] = Σ_j coeffs[j] · in[j][inOff + b] for b in [0, k).
+   *
+   * <p>Eight bytes at a time: each input is read as one little-endian long, its eight bytes go
+   * through the coefficient's 256-byte product table, and the products are packed back into a long,
+   * so every output byte is written once instead of read-modified-written once per input. Java 17
+   * has no portable byte shuffle (the Vector API is still incubating), and this is what moves the
+   * loop from a load and a store per product to about one table load per product.
    */
   private static void combine(int[] coeffs, byte[][] in, int inOff, byte[] out, int outOff, int k) {
-    boolean first = true;
-    for (int j = 0; j < coeffs.length; j++) {
-      int c = coeffs[j];
-      if (c == 0) {
-        continue;
-      }
-      byte[] src = in[j];
-      if (first) {
-        if (c == 1) {
-          System.arraycopy(src, inOff, out, outOff, k);
-        } else {
-          byte[] t = Gf256.MUL[c];
-          for (int b = 0; b < k; b++) {
-            out[outOff + b] = t[src[inOff + b] & 0xff];
-          }
-        }
-        first = false;
-      } else if (c == 1) {
-        for (int b = 0; b < k; b++) {
-          out[outOff + b] ^= src[inOff + b];
-        }
-      } else {
-        byte[] t = Gf256.MUL[c];
-        for (int b = 0; b < k; b++) {
-          out[outOff + b] ^= t[src[inOff + b] & 0xff];
-        }
-      }
+    int n = coeffs.length;
+    byte[][] tables = new byte[n][];
+    for (int j = 0; j < n; j++) {
+      tables[j] = Gf256.MUL[coeffs[j]];
     }
-    if (first) {
-      java.util.Arrays.fill(out, outOff, outOff + k, (byte) 0);
+    int b = 0;
+    for (; b + Long.BYTES <= k; b += Long.BYTES) {
+      long acc = 0;
+      for (int j = 0; j < n; j++) {
+        long v = (long) LONGS.get(in[j], inOff + b);
+        byte[] t = tables[j];
+        acc ^=
+            (t[(int) v & 0xff] & 0xffL)
+                | (t[(int) (v >>> 8) & 0xff] & 0xffL) << 8
+                | (t[(int) (v >>> 16) & 0xff] & 0xffL) << 16
+                | (t[(int) (v >>> 24) & 0xff] & 0xffL) << 24
+                | (t[(int) (v >>> 32) & 0xff] & 0xffL) << 32
+                | (t[(int) (v >>> 40) & 0xff] & 0xffL) << 40
+                | (t[(int) (v >>> 48) & 0xff] & 0xffL) << 48
+                | (t[(int) (v >>> 56) & 0xff] & 0xffL) << 56;
+      }
+      LONGS.set(out, outOff + b, acc);
+    }
+    for (; b < k; b++) {
+      int acc = 0;
+      for (int j = 0; j < n; j++) {
+        acc ^= tables[j][in[j][inOff + b] & 0xff];
+      }
+      out[outOff + b] = (byte) acc;
     }
   }
 
