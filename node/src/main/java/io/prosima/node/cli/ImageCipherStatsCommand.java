@@ -189,6 +189,15 @@ public final class ImageCipherStatsCommand implements Callable<Integer> {
             + " 8-bit samples:%n  M = %d samples, F = %d.%n",
         s.m,
         f);
+    if (g.bytesPerSample == 2) {
+      out.println(
+          "  16-bit image: each sample is split into its two big-endian bytes, so the cipher"
+              + " image is analysed as a "
+              + (2 * g.width)
+              + "×"
+              + g.height
+              + " 8-bit image.");
+    }
     out.println(
         "  note: AES-GCM is a stream cipher (CTR): under one key AND one nonce, C1 and C2 would"
             + " differ");
