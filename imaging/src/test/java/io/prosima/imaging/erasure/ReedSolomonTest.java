@@ -169,9 +169,29 @@ class ReedSolomonTest {
     byte[][] frags = new ReedSolomon(3, 5).encode(new byte[10]);
     for (int i = 0; i < 5; i++) {
       assertEquals(new FragmentInfo(i, 3, 5, 10), ReedSolomon.inspect(frags[i]).orElseThrow());
-      assertEquals(ReedSolomon.HEADER_BYTES + 4, frags[i].length);
+      // ceil(10 / 3) = 4 bytes, rounded up to eight equal bit-plane packets.
+      assertEquals(ReedSolomon.HEADER_BYTES + 8, frags[i].length);
     }
-    assertEquals(5L * (ReedSolomon.HEADER_BYTES + 4), new ReedSolomon(3, 5).storedBytes(10));
+    assertEquals(5L * (ReedSolomon.HEADER_BYTES + 8), new ReedSolomon(3, 5).storedBytes(10));
+  }
+
+  @Test
+  void theFirstRFragmentsCarryTheInputItselfZeroPadded() {
+    Random rnd = new Random(SEED + 5);
+    for (int trial = 0; trial < 50; trial++) {
+      int s = 1 + rnd.nextInt(20);
+      int r = 1 + rnd.nextInt(s);
+      ReedSolomon rs = new ReedSolomon(r, s);
+      byte[] data = randomData(rnd, rnd.nextInt(3000));
+      byte[][] frags = rs.encode(data);
+      int k = rs.shardBytes(data.length);
+      byte[] joined = new byte[r * k];
+      for (int i = 0; i < r; i++) {
+        System.arraycopy(frags[i], ReedSolomon.HEADER_BYTES, joined, i * k, k);
+      }
+      byte[] padded = Arrays.copyOf(data, r * k);
+      assertArrayEquals(padded, joined, "seed=" + (SEED + 5) + " trial=" + trial);
+    }
   }
 
   @Test
