@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -53,7 +54,7 @@ import java.util.Optional;
 public final class ReedSolomon {
   public static final int FORMAT_VERSION = 1;
 
-  /** One byte holds s, and GF(2^8) has 255 non-zero points; s ≤ 255 keeps the header one byte. */
+  /** s is one header byte; the Vandermonde points 0..s-1 must be distinct elements of GF(2^8). */
   public static final int FRAGMENTS_MAX = 255;
 
   /** Encrypted tiles are at most a few MiB; the cap bounds memory for hostile headers. */
@@ -67,14 +68,14 @@ public final class ReedSolomon {
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
-  private final int r;
-  private final int s;
-
   /** Bit-planes per shard: one per bit of a GF(2^8) symbol. */
   static final int BIT_PLANES = 8;
 
   /** Bytes of a packet the XOR loop keeps in registers at once (eight longs). */
   private static final int BLOCK_BYTES = 8 * Long.BYTES;
+
+  private final int r;
+  private final int s;
 
   /** For parity row p and output bit-plane a: the (input j, input plane b) pairs, as 8j + b. */
   private final int[][][] paritySources;
@@ -231,7 +232,7 @@ public final class ReedSolomon {
       return Optional.empty();
     }
     byte[] expected = hash(f, md);
-    if (!MessageDigest.isEqual(expected, java.util.Arrays.copyOfRange(f, 8, HEADER_BYTES))) {
+    if (!MessageDigest.isEqual(expected, Arrays.copyOfRange(f, 8, HEADER_BYTES))) {
       return Optional.empty();
     }
     return Optional.of(new FragmentInfo(index, r, s, len));
@@ -330,7 +331,7 @@ public final class ReedSolomon {
           }
         }
       }
-      sources[a] = java.util.Arrays.copyOf(buf, n);
+      sources[a] = Arrays.copyOf(buf, n);
     }
     return sources;
   }
