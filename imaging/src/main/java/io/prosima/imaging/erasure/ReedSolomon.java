@@ -62,6 +62,12 @@ public final class ReedSolomon {
 
   public static final int HEADER_BYTES = 8 + Sha256.BYTES;
 
+  /**
+   * A caller gathers at most one fragment per node and retries; more than this many offered at once
+   * is a caller bug, and the cap bounds the hashing one decode can be made to do.
+   */
+  public static final int OFFERED_FRAGMENTS_MAX = 4 * FRAGMENTS_MAX;
+
   private static final byte[] HASH_TAG =
       "prosima/fragment/v1\0".getBytes(StandardCharsets.US_ASCII);
 
@@ -153,6 +159,10 @@ public final class ReedSolomon {
    * @throws InsufficientFragmentsException if fewer than r valid, consistent fragments remain
    */
   public byte[] decode(Collection<byte[]> fragments) throws InsufficientFragmentsException {
+    if (fragments.size() > OFFERED_FRAGMENTS_MAX) {
+      throw new IllegalArgumentException(
+          fragments.size() + " fragments offered, max " + OFFERED_FRAGMENTS_MAX);
+    }
     // Group by data length (fragments of one encoding agree on it); hash lazily, data rows first,
     // so the common case (all data fragments present) hashes only r fragments.
     List<byte[]> sorted = new ArrayList<>();
