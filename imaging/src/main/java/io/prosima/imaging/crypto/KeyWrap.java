@@ -100,6 +100,20 @@ public final class KeyWrap {
     }
   }
 
+  /**
+   * As {@link #unwrap(byte[], X25519KeyPair, WrapContext)}, for a raw 32-byte X25519 private key as
+   * the genesis file stores it; the public key is derived.
+   */
+  public static DataKey unwrap(byte[] wrapped, byte[] recipientPrivateKey, WrapContext context)
+      throws KeyUnwrapException {
+    X25519KeyPair pair = X25519KeyPair.fromPrivateKey(recipientPrivateKey);
+    try {
+      return unwrap(wrapped, pair, context);
+    } finally {
+      pair.destroy();
+    }
+  }
+
   /** The HPKE suite this class uses, with the given AEAD (tests run RFC 9180 A.1 through it). */
   static HPKE suite(short aeadId) {
     return new HPKE(HPKE.mode_base, HPKE.kem_X25519_SHA256, HPKE.kdf_HKDF_SHA256, aeadId);

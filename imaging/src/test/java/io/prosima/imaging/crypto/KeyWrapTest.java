@@ -25,6 +25,14 @@ class KeyWrapTest {
   }
 
   @Test
+  void aRawPrivateKeyFromGenesisUnwrapsLikeTheKeyPair() throws Exception {
+    byte[] wrapped = KeyWrap.wrap(key, alice.publicKey(), ctx);
+    assertArrayEquals(
+        key.copyBytes(), KeyWrap.unwrap(wrapped, alice.privateKey(), ctx).copyBytes());
+    assertThrows(KeyUnwrapException.class, () -> KeyWrap.unwrap(wrapped, bob.privateKey(), ctx));
+  }
+
+  @Test
   void anotherIdentitysKeyCannotUnwrap() {
     byte[] wrapped = KeyWrap.wrap(key, alice.publicKey(), ctx);
     KeyUnwrapException e =
