@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       TxCommand.class,
       QueryCommand.class,
       BenchCommand.class,
+      ImageCommand.class,
     })
 public final class ProsimaCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
