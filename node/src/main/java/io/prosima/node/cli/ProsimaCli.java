@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       QueryCommand.class,
       BenchCommand.class,
       ImageCommand.class,
+      DemoCommand.class,
     })
 public final class ProsimaCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
