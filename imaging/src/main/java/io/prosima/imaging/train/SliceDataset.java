@@ -18,12 +18,35 @@ public final class SliceDataset {
   /** A slice with its index in the source volume. */
   public record Slice(String file, int index, GrayImage image) {}
 
+  /** Side of every slice. */
+  public static final int SLICE_PX = 256;
+
   private final List<Slice> train;
   private final List<Slice> validation;
 
   private SliceDataset(List<Slice> train, List<Slice> validation) {
     this.train = List.copyOf(train);
     this.validation = List.copyOf(validation);
+  }
+
+  /** A dataset from slices already in memory (tests, other sources); images must be 256x256. */
+  public static SliceDataset of(List<Slice> train, List<Slice> validation) {
+    for (Slice s : train) {
+      check(s);
+    }
+    for (Slice s : validation) {
+      check(s);
+    }
+    if (train.isEmpty() || validation.isEmpty()) {
+      throw new IllegalArgumentException("need at least one training and one validation slice");
+    }
+    return new SliceDataset(train, validation);
+  }
+
+  private static void check(Slice s) {
+    if (s.image().width() != SLICE_PX || s.image().height() != SLICE_PX) {
+      throw new IllegalArgumentException(s.file() + " is not " + SLICE_PX + "x" + SLICE_PX);
+    }
   }
 
   public static boolean isValidationIndex(int index) {
@@ -57,6 +80,9 @@ public final class SliceDataset {
         throw new ImageFormatException(manifest + ": bad line: " + line);
       }
       GrayImage image = PngImages.read(dir.resolve(cols[fileCol].trim()));
+      if (image.width() != SLICE_PX || image.height() != SLICE_PX) {
+        throw new ImageFormatException(cols[fileCol] + " is not " + SLICE_PX + "x" + SLICE_PX);
+      }
       Slice slice = new Slice(cols[fileCol].trim(), index, image);
       (isValidationIndex(index) ? validation : train).add(slice);
     }

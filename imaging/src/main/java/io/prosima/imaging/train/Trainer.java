@@ -54,7 +54,9 @@ public final class Trainer {
       double generatorLoss,
       double validationPsnrDb,
       double noisyValidationPsnrDb,
-      double seconds) {}
+      double seconds,
+      List<Double> encoderLosses,
+      List<Double> generatorLosses) {}
 
   private final TrainingConfig config;
   private final PrintStream log;
@@ -151,6 +153,8 @@ public final class Trainer {
       s.initialize();
 
       // Phase 1.
+      List<Double> eLosses = new ArrayList<>();
+      List<Double> gLosses = new ArrayList<>();
       double eLoss = Double.NaN;
       ProgressBar eBar = new ProgressBar(log, "encoder", config.encoderSteps(), 25);
       for (int step = 1; step <= config.encoderSteps(); step++) {
@@ -160,6 +164,7 @@ public final class Trainer {
           var runner = s.runner().feed(tilesA, ta).feed(tilesB, tb);
           eLoss = encoderAdam.step(runner, step, config.encoderLearningRate(), encoderLoss);
         }
+        eLosses.add(eLoss);
         eBar.update(step, String.format("loss %.4f", eLoss));
       }
 
@@ -177,6 +182,7 @@ public final class Trainer {
           var runner = s.runner().feed(clean, tc).feed(noisy, tn);
           gLoss = generatorAdam.step(runner, step, learningRate(step), generatorLoss);
         }
+        gLosses.add(gLoss);
         smoothed = Double.isNaN(smoothed) ? gLoss : 0.95 * smoothed + 0.05 * gLoss;
         if (step % config.validateEvery() == 0 || step == config.steps()) {
           valPsnr = validate(s, clean, noisy, out, valSet, b, c);
@@ -196,7 +202,8 @@ public final class Trainer {
         }
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      return new Outcome(weights, shapes, eLoss, gLoss, valPsnr, noisyPsnr, seconds);
+      return new Outcome(
+          weights, shapes, eLoss, gLoss, valPsnr, noisyPsnr, seconds, eLosses, gLosses);
     }
   }
 
