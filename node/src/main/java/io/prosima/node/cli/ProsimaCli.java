@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
     description = "Permissioned blockchain node for medical image provenance.",
     subcommands = {
       BenchCommand.class,
+      ModelCommand.class,
     })
 public final class ProsimaCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
