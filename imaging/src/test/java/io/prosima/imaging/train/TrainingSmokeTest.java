@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.prosima.imaging.io.GrayImage;
+import io.prosima.imaging.model.ImageReconstructor;
+import io.prosima.imaging.model.ModelExport;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -11,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** CI's training smoke test: a few steps of the real E and G training on small synthetic data. */
 class TrainingSmokeTest {
@@ -67,6 +70,30 @@ class TrainingSmokeTest {
         "generator loss " + outcome.generatorLosses());
     assertTrue(log.toString().contains("validation step 40"), log.toString());
     assertTrue(outcome.weights().keySet().stream().anyMatch(k -> k.startsWith("g/attn")));
+  }
+
+  @Test
+  void exportedModelsLoadInDjlAndReconstructAWholeImage(@TempDir Path tmp) throws Exception {
+    var config =
+        new TrainingConfig(
+            Path.of("unused"), tmp, 5L, 2, 2, 2, 64, 1e-3, 1e-3, 0.1, 0.05, "full", 2, false);
+    Trainer.Outcome outcome =
+        new Trainer(config, new PrintStream(new ByteArrayOutputStream(), true)).run(synthetic(2));
+    ModelExport.export(outcome.weights(), tmp);
+    GrayImage input = synthetic(3).validation().get(0).image();
+    try (ImageReconstructor model = ImageReconstructor.load(tmp)) {
+      GrayImage out = model.reconstruct(input);
+      assertEquals(256, out.width());
+      assertEquals(256, out.height());
+      float[][] emb = model.embed(List.of(new float[64 * 64], new float[64 * 64]));
+      assertEquals(2, emb.length);
+      assertEquals(64, emb[0].length);
+      // A non-square, non-multiple-of-64 image is padded, reconstructed and cropped back.
+      GrayImage odd = new GrayImage(100, 70, new float[7000]);
+      GrayImage oddOut = model.reconstruct(odd);
+      assertEquals(100, oddOut.width());
+      assertEquals(70, oddOut.height());
+    }
   }
 
   private static double average(List<Double> xs, int from, int to) {
