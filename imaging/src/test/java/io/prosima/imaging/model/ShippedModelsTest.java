@@ -83,6 +83,19 @@ class ShippedModelsTest {
     assertTrue(after > before + 3, "PSNR " + before + " -> " + after);
   }
 
+  @Test
+  void theServiceRunsReconstructionOnItsOwnWorkerThread() throws Exception {
+    GrayImage img = new GrayImage(256, 256, new float[256 * 256]);
+    try (ImageReconstructor model = ImageReconstructor.load(MODELS);
+        ReconstructionService service = new ReconstructionService(model)) {
+      var latents = model.latents(img);
+      String caller = Thread.currentThread().getName();
+      GrayImage out = service.submit(img, latents).get();
+      assertEquals(256, out.width());
+      assertTrue(!caller.equals("prosima-inference"));
+    }
+  }
+
   static void copyTree(Path from, Path to) throws IOException {
     try (Stream<Path> files = Files.walk(from)) {
       for (Path p : (Iterable<Path>) files::iterator) {
