@@ -65,7 +65,7 @@ public final class Networks {
             tf.math.mul(x, x),
             tf.constant(new int[] {1}),
             org.tensorflow.op.core.Sum.keepDims(true));
-    return tf.math.mul(x, tf.math.rsqrt(tf.math.add(norm2, tf.constant(1e-12f))));
+    return tf.math.mul(x, tf.math.rsqrt(tf.math.add(norm2, tf.constant(1e-6f))));
   }
 
   /**

@@ -43,6 +43,9 @@ public final class Trainer {
   static final double BETA2 = 0.999;
   static final double EPSILON = 1e-8;
 
+  /** Global gradient norm above which gradients are scaled down. */
+  static final float GRADIENT_NORM_MAX = 1f;
+
   /** Validation noise: Gaussian with this sigma on fixed crops of validation slices. */
   static final double VALIDATION_SIGMA = 0.05;
 
@@ -174,6 +177,9 @@ public final class Trainer {
       double gLoss = Double.NaN;
       double valPsnr = Double.NaN;
       double smoothed = Double.NaN;
+      double bestPsnr = Double.NEGATIVE_INFINITY;
+      int bestStep = 0;
+      Map<String, float[]> best = snapshot(s, params);
       ProgressBar gBar = new ProgressBar(log, "generator", config.steps(), 25);
       for (int step = 1; step <= config.steps(); step++) {
         float[][] batch = generatorBatch(data, random, b, c);
@@ -184,8 +190,20 @@ public final class Trainer {
         }
         gLosses.add(gLoss);
         smoothed = Double.isNaN(smoothed) ? gLoss : 0.95 * smoothed + 0.05 * gLoss;
+        if (!Double.isFinite(gLoss)) {
+          // Diverged: stop and keep the best validated weights rather than lose the run.
+          log.printf(
+              "generator loss is %s at step %d (seed %d); stopping early%n",
+              gLoss, step, config.seed());
+          break;
+        }
         if (step % config.validateEvery() == 0 || step == config.steps()) {
           valPsnr = validate(s, clean, noisy, out, valSet, b, c);
+          if (!(valPsnr <= bestPsnr)) {
+            bestPsnr = valPsnr;
+            bestStep = step;
+            best = snapshot(s, params);
+          }
           log.printf(
               "validation step %d: PSNR %.2f dB (noisy input %.2f dB, sigma %.2f)%n",
               step, valPsnr, noisyPsnr, VALIDATION_SIGMA);
@@ -193,18 +211,31 @@ public final class Trainer {
         gBar.update(step, String.format("loss %.4f val %.2f dB", smoothed, valPsnr));
       }
 
-      Map<String, float[]> weights = new LinkedHashMap<>();
+      // The exported weights are those of the best validation PSNR (usually the last step).
+      Map<String, float[]> weights = best;
+      if (config.steps() > 0) {
+        log.printf(
+            "keeping the weights of step %d (validation PSNR %.2f dB)%n", bestStep, bestPsnr);
+        valPsnr = bestPsnr;
+      }
       Map<String, long[]> shapes = new LinkedHashMap<>();
-      for (var e : params.variables().entrySet()) {
-        if (e.getKey().startsWith("e/") || e.getKey().startsWith("g/")) {
-          weights.put(e.getKey(), fetch(s, e.getValue()));
-          shapes.put(e.getKey(), params.shape(e.getKey()));
-        }
+      for (String name : weights.keySet()) {
+        shapes.put(name, params.shape(name));
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       return new Outcome(
           weights, shapes, eLoss, gLoss, valPsnr, noisyPsnr, seconds, eLosses, gLosses);
     }
+  }
+
+  private static Map<String, float[]> snapshot(Session s, Params params) {
+    Map<String, float[]> weights = new LinkedHashMap<>();
+    for (var e : params.variables().entrySet()) {
+      if (e.getKey().startsWith("e/") || e.getKey().startsWith("g/")) {
+        weights.put(e.getKey(), fetch(s, e.getValue()));
+      }
+    }
+    return weights;
   }
 
   /**
@@ -416,6 +447,25 @@ public final class Trainer {
         xs[i] = list.get(i).asOutput();
       }
       Output<?>[] grads = g.addGradients(loss.asOutput(), xs);
+      // Clip by global norm: one bad batch (an exploding attention or FiLM gain) must not throw
+      // the weights to NaN, which happened once without this.
+      List<Operand<TFloat32>> squares = new ArrayList<>();
+      for (Output<?> grad : grads) {
+        @SuppressWarnings("unchecked")
+        Output<TFloat32> gf = (Output<TFloat32>) grad;
+        squares.add(
+            tf.reshape(
+                tf.sum(
+                    tf.reshape(tf.math.mul(gf, gf), tf.constant(new int[] {-1})), tf.constant(0)),
+                tf.constant(new int[] {1})));
+      }
+      Operand<TFloat32> globalNorm =
+          tf.math.sqrt(tf.sum(tf.concat(squares, tf.constant(0)), tf.constant(0)));
+      Operand<TFloat32> clipScale =
+          tf.math.minimum(
+              tf.constant(1f),
+              tf.math.div(
+                  tf.constant(GRADIENT_NORM_MAX), tf.math.add(globalNorm, tf.constant(1e-6f))));
       for (int i = 0; i < xs.length; i++) {
         Variable<TFloat32> v = list.get(i);
         Shape shape = v.shape();
@@ -425,7 +475,7 @@ public final class Trainer {
         Variable<TFloat32> s =
             tf.variable(tf.constant(shape, DataBuffers.of(new float[size], true, false)));
         @SuppressWarnings("unchecked")
-        Output<TFloat32> grad = (Output<TFloat32>) grads[i];
+        Operand<TFloat32> grad = tf.math.mul((Output<TFloat32>) grads[i], clipScale);
         updates.add(
             tf.train.applyAdam(
                 v,
