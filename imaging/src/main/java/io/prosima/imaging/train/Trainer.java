@@ -449,18 +449,16 @@ public final class Trainer {
       Output<?>[] grads = g.addGradients(loss.asOutput(), xs);
       // Clip by global norm: one bad batch (an exploding attention or FiLM gain) must not throw
       // the weights to NaN, which happened once without this.
-      List<Operand<TFloat32>> squares = new ArrayList<>();
+      Operand<TFloat32> sumSquares = null;
       for (Output<?> grad : grads) {
         @SuppressWarnings("unchecked")
         Output<TFloat32> gf = (Output<TFloat32>) grad;
-        squares.add(
-            tf.reshape(
-                tf.sum(
-                    tf.reshape(tf.math.mul(gf, gf), tf.constant(new int[] {-1})), tf.constant(0)),
-                tf.constant(new int[] {1})));
+        Operand<TFloat32> sq = mean(tf, tf.math.mul(gf, gf));
+        Operand<TFloat32> total =
+            tf.math.mul(sq, tf.constant((float) Math.max(1, gf.shape().size())));
+        sumSquares = sumSquares == null ? total : tf.math.add(sumSquares, total);
       }
-      Operand<TFloat32> globalNorm =
-          tf.math.sqrt(tf.sum(tf.concat(squares, tf.constant(0)), tf.constant(0)));
+      Operand<TFloat32> globalNorm = tf.math.sqrt(sumSquares);
       Operand<TFloat32> clipScale =
           tf.math.minimum(
               tf.constant(1f),
