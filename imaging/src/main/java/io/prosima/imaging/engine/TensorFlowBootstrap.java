@@ -80,6 +80,10 @@ public final class TensorFlowBootstrap {
           e);
     }
     System.setProperty("ai.djl.offline", "true");
+    // DJL probes for CUDA on every load and logs a warning on CPU-only machines; it is noise here.
+    if (System.getProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda") == null) {
+      System.setProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda", "error");
+    }
     System.setProperty("TENSORFLOW_LIBRARY_PATH", dir.toString());
     try {
       Engine engine = Engine.getEngine("TensorFlow");
