@@ -84,6 +84,28 @@ class ShippedModelsTest {
   }
 
   @Test
+  void reconstructionCanUseLatentsSavedFromTheCleanImage(@TempDir Path tmp) throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(SLICE), "no shared data");
+    Path z = tmp.resolve("z.txt");
+    Path ignored = tmp.resolve("clean-out.png");
+    GrayImage clean = PngImages.read(SLICE);
+    GrayImage noisy =
+        new GrayImage(256, 256, Corruptions.gaussian(clean.pixels(), 0.05, new Random(2)))
+            .clippedToUnit();
+    Path in = tmp.resolve("noisy.png");
+    Path out = tmp.resolve("out.png");
+    PngImages.write16(noisy, in);
+    try (ImageReconstructor model = ImageReconstructor.load(MODELS)) {
+      Reconstruction.reconstructFile(model, SLICE, ignored, 2, -1, null, z);
+      assertEquals(16, io.prosima.imaging.tiling.LatentsFile.read(z).size());
+      Reconstruction.reconstructFile(model, in, out, 2, -1, z, null);
+    }
+    double after = ImageMetrics.psnr(PngImages.read(out).pixels(), clean.pixels());
+    double before = ImageMetrics.psnr(noisy.pixels(), clean.pixels());
+    assertTrue(after > before + 3, "PSNR " + before + " -> " + after);
+  }
+
+  @Test
   void theServiceCompletesAQueuedReconstruction() throws Exception {
     GrayImage img = new GrayImage(256, 256, new float[256 * 256]);
     try (ImageReconstructor model = ImageReconstructor.load(MODELS);

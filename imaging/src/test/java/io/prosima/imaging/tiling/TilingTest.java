@@ -115,6 +115,22 @@ class TilingTest {
   }
 
   @Test
+  void latentsFilesRoundTripAndRefuseBadLines(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+    List<QuantizedLatent> latents =
+        List.of(
+            QuantizedLatent.quantize(new float[] {0.1f, -0.2f}),
+            QuantizedLatent.quantize(new float[] {1f, 0.5f}));
+    java.nio.file.Path f = tmp.resolve("z.txt");
+    LatentsFile.write(latents, f);
+    assertEquals(latents, LatentsFile.read(f));
+    java.nio.file.Files.writeString(f, "0 0.1 zz\n");
+    assertThrows(ImageFormatException.class, () -> LatentsFile.read(f));
+    java.nio.file.Files.writeString(f, "1 0.1 00\n");
+    assertThrows(ImageFormatException.class, () -> LatentsFile.read(f));
+  }
+
+  @Test
   void latentQuantizationMapsTheLargestComponentTo127AndRoundTripsWithinHalfAStep() {
     float[] z = {0.3f, -0.6f, 0.01f, 0f};
     QuantizedLatent q = QuantizedLatent.quantize(z);

@@ -19,8 +19,8 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = {
       "Reconstruct a corrupted image (PNG, DICOM, NIfTI slice) with the generator G, conditioned",
-      "on per-tile latents computed by E from the input itself (no chain lookup); writes a",
-      "16-bit PNG."
+      "on per-tile latents: --latents FILE (anchored z*) or, by default, E of the input itself",
+      "(no chain lookup); writes a 16-bit PNG."
     })
 public final class ImageReconstructCommand implements Callable<Integer> {
   @Parameters(index = "0", description = "Input image.")
@@ -69,7 +69,8 @@ public final class ImageReconstructCommand implements Callable<Integer> {
                 HexFormat.of().parseHex(encoderSha256),
                 HexFormat.of().parseHex(generatorSha256))) {
       System.out.println(
-          Reconstruction.reconstructFile(model, in, out, axis, slice).format(in, out));
+          Reconstruction.reconstructFile(model, in, out, axis, slice, latents, saveLatents)
+              .format(in, out));
     }
     return 0;
   }
