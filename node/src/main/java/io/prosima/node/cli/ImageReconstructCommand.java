@@ -33,6 +33,16 @@ public final class ImageReconstructCommand implements Callable<Integer> {
   Path models;
 
   @Option(
+      names = "--latents",
+      description = "Per-tile anchored latents z* (LatentsFile text) instead of E of the input.")
+  Path latents;
+
+  @Option(
+      names = "--save-latents",
+      description = "Write E's latents of the input here (for a clean image: what to anchor).")
+  Path saveLatents;
+
+  @Option(
       names = "--axis",
       defaultValue = "2",
       description = "NIfTI slice axis 0..2 (default ${DEFAULT-VALUE}).")
