@@ -8,7 +8,11 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks; each prints its figures.",
-    subcommands = {BenchLedgerCommand.class, FragmentsBenchCommand.class})
+    subcommands = {
+      BenchLedgerCommand.class,
+      FragmentsBenchCommand.class,
+      ReconstructBenchCommand.class
+    })
 public final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
     description = "Image operations.",
     subcommands = {
       ImageCipherStatsCommand.class,
+      ImageReconstructCommand.class,
     })
 public final class ImageCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       ImageCommand.class,
       DemoCommand.class,
+      ModelCommand.class,
     })
 public final class ProsimaCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
