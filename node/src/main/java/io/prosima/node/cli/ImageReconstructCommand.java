@@ -3,6 +3,7 @@ package io.prosima.node.cli;
 import io.prosima.imaging.model.ImageReconstructor;
 import io.prosima.imaging.model.Reconstruction;
 import io.prosima.imaging.model.ShippedModels;
+import io.prosima.node.models.ModelAnchors;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.concurrent.Callable;
@@ -64,9 +65,44 @@ public final class ImageReconstructCommand implements Callable<Integer> {
       description = "Refuse to run unless G's weights hash is this.")
   String generatorSha256;
 
+  @Option(
+      names = "--anchored",
+      description =
+          "Model version anchored on chain: fetch E's and G's weight hashes from a node (needs"
+              + " --genesis and --key) and refuse to run models that do not match.")
+  String anchoredVersion;
+
+  @Option(names = "--genesis", description = "The chain's genesis.json (with --anchored).")
+  Path genesis;
+
+  @Option(names = "--key", description = "Our identity key file (with --anchored).")
+  Path key;
+
+  @Option(names = "--node", description = "Node gRPC address host:port (with --anchored).")
+  String node;
+
   @Override
   public Integer call() throws Exception {
     Path dir = models != null ? models : ShippedModels.defaultDir();
+    if (anchoredVersion != null) {
+      if (encoderSha256 != null || generatorSha256 != null) {
+        throw new IllegalArgumentException("give --anchored or the explicit hashes, not both");
+      }
+      if (genesis == null || key == null) {
+        throw new IllegalArgumentException("--anchored needs --genesis and --key");
+      }
+      ClientOptions client = new ClientOptions();
+      client.genesis = genesis;
+      client.key = key;
+      client.node = node;
+      var g = client.loadGenesis();
+      try (var connection = client.connect(g)) {
+        encoderSha256 = anchoredHash(connection, ModelAnchors.ENCODER_ID);
+        generatorSha256 = anchoredHash(connection, ModelAnchors.GENERATOR_ID);
+      } catch (io.grpc.StatusRuntimeException e) {
+        throw CliException.fromStatus(e);
+      }
+    }
     if ((encoderSha256 == null) != (generatorSha256 == null)) {
       throw new IllegalArgumentException(
           "give both --encoder-sha256 and --generator-sha256 or neither");
@@ -83,5 +119,17 @@ public final class ImageReconstructCommand implements Callable<Integer> {
               .format(in, out));
     }
     return 0;
+  }
+
+  private String anchoredHash(io.prosima.node.client.NodeClient connection, String modelId) {
+    var record =
+        connection
+            .query()
+            .getModel(
+                io.prosima.proto.v1.GetModelRequest.newBuilder()
+                    .setModelId(modelId)
+                    .setVersion(anchoredVersion)
+                    .build());
+    return HexFormat.of().formatHex(record.getWeightsSha256().toByteArray());
   }
 }

@@ -7,8 +7,8 @@ import picocli.CommandLine.Command;
 @Command(
     name = "model",
     mixinStandardHelpOptions = true,
-    description = "Train and evaluate the imaging models (encoder E, generator G).",
-    subcommands = {ModelTrainCommand.class, ModelEvalCommand.class})
+    description = "Train, evaluate and anchor the imaging models (encoder E, generator G).",
+    subcommands = {ModelTrainCommand.class, ModelEvalCommand.class, ModelAnchorCommand.class})
 public final class ModelCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -4,14 +4,17 @@ import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.prosima.consensus.execution.StateKeys;
 import io.prosima.node.ledger.LedgerCore;
 import io.prosima.proto.v1.BlockResponse;
 import io.prosima.proto.v1.CommittedBlock;
 import io.prosima.proto.v1.GetBlockRequest;
+import io.prosima.proto.v1.GetModelRequest;
 import io.prosima.proto.v1.GetTxRequest;
 import io.prosima.proto.v1.LedgerQueryGrpc;
 import io.prosima.proto.v1.ListTxsByImageRequest;
 import io.prosima.proto.v1.ListTxsBySignerRequest;
+import io.prosima.proto.v1.ModelRecord;
 import io.prosima.proto.v1.StatusRequest;
 import io.prosima.proto.v1.StatusResponse;
 import io.prosima.proto.v1.SubscribeBlocksRequest;
@@ -200,6 +203,38 @@ final class LedgerQueryService extends LedgerQueryGrpc.LedgerQueryImplBase {
       throw invalid("limit must be 1.." + PAGE_TXS_MAX);
     }
     return requested;
+  }
+
+  @Override
+  public void getModel(GetModelRequest request, StreamObserver<ModelRecord> out) {
+    guard(
+        out,
+        () -> {
+          if (request.getModelId().isEmpty()
+              || request.getModelId().length() > 64
+              || request.getVersion().isEmpty()
+              || request.getVersion().length() > 64) {
+            throw invalid("model_id and version must be 1..64 characters");
+          }
+          byte[] raw =
+              core.store().state(StateKeys.model(request.getModelId(), request.getVersion()));
+          if (raw == null) {
+            throw Status.NOT_FOUND
+                .withDescription(
+                    "model "
+                        + request.getModelId()
+                        + "@"
+                        + request.getVersion()
+                        + " is not anchored")
+                .asRuntimeException();
+          }
+          try {
+            out.onNext(ModelRecord.parseFrom(raw));
+          } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new StorageCorruptionException("storage corruption: unparsable model record", e);
+          }
+          out.onCompleted();
+        });
   }
 
   @Override

@@ -1,0 +1,100 @@
+package io.prosima.node.models;
+
+import com.google.protobuf.ByteString;
+import io.prosima.imaging.model.AnchoredModel;
+import io.prosima.imaging.model.ModelExport;
+import io.prosima.proto.v1.KeyFile;
+import io.prosima.proto.v1.Metric;
+import io.prosima.proto.v1.ModelAnchor;
+import io.prosima.proto.v1.Payload;
+import io.prosima.proto.v1.Transaction;
+import io.prosima.proto.wire.TxCodec;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.TreeSet;
+
+/**
+ * Builds the ModelAnchor transactions for a models directory (PROSIMA protocol 1: a model state is
+ * usable only once its weights hash is on chain). E is anchored as {@value #ENCODER_ID}, G as
+ * {@value #GENERATOR_ID} with E of the same version as its parent, in that order.
+ */
+public final class ModelAnchors {
+  public static final String ENCODER_ID = "prosima-encoder";
+  public static final String GENERATOR_ID = "prosima-generator";
+  public static final String TRAINING_PROPERTIES = "training.properties";
+
+  /** The ledger's limit on training_metadata (PayloadRules). */
+  static final int METADATA_CHARS_MAX = 4096;
+
+  static final int METRICS_MAX = 64;
+
+  private ModelAnchors() {}
+
+  public static List<Transaction> anchorTxs(
+      Path modelsDir, String version, String chainId, KeyFile key, long expiryHeight)
+      throws IOException {
+    byte[] encoder = AnchoredModel.weightsSha256(modelsDir.resolve(ModelExport.ENCODER_DIR));
+    byte[] generator = AnchoredModel.weightsSha256(modelsDir.resolve(ModelExport.GENERATOR_DIR));
+    String metadata = "";
+    Properties props = new Properties();
+    Path card = modelsDir.resolve(TRAINING_PROPERTIES);
+    if (Files.isRegularFile(card)) {
+      metadata = Files.readString(card, StandardCharsets.UTF_8);
+      props.load(new StringReader(metadata));
+      if (metadata.length() > METADATA_CHARS_MAX) {
+        metadata = metadata.substring(0, METADATA_CHARS_MAX);
+      }
+    }
+    ModelAnchor.Builder e =
+        ModelAnchor.newBuilder()
+            .setModelId(ENCODER_ID)
+            .setVersion(version)
+            .setWeightsSha256(ByteString.copyFrom(encoder))
+            .setTrainingMetadata(metadata);
+    ModelAnchor.Builder g =
+        ModelAnchor.newBuilder()
+            .setModelId(GENERATOR_ID)
+            .setVersion(version)
+            .setWeightsSha256(ByteString.copyFrom(generator))
+            .addParents(ENCODER_ID + "@" + version)
+            .setTrainingMetadata(metadata);
+    // Numeric card entries become metrics, in name order so the transaction is reproducible.
+    for (String name : new TreeSet<>(props.stringPropertyNames())) {
+      if (g.getMetricsCount() >= METRICS_MAX || name.endsWith("sha256")) {
+        continue;
+      }
+      try {
+        double value = Double.parseDouble(props.getProperty(name).trim());
+        if (Double.isFinite(value)) {
+          g.addMetrics(Metric.newBuilder().setName(name.toLowerCase(Locale.ROOT)).setValue(value));
+        }
+      } catch (NumberFormatException notANumber) {
+        // Text entries stay in training_metadata only.
+      }
+    }
+    long nonce = System.currentTimeMillis() * 1000;
+    return List.of(
+        sign(chainId, key, nonce, expiryHeight, e.build()),
+        sign(chainId, key, nonce + 1, expiryHeight, g.build()));
+  }
+
+  private static Transaction sign(
+      String chainId, KeyFile key, long nonce, long expiryHeight, ModelAnchor anchor) {
+    Transaction tx =
+        Transaction.newBuilder()
+            .setChainId(chainId)
+            .setSigner(key.getEd25519PublicKey())
+            .setNonce(nonce)
+            .setExpiryHeight(expiryHeight)
+            .setPayload(Payload.newBuilder().setModelAnchor(anchor))
+            .build();
+    return TxCodec.sign(
+        tx, key.getEd25519PrivateKey().toByteArray(), key.getEd25519PublicKey().toByteArray());
+  }
+}
