@@ -32,6 +32,12 @@ final class BenchLedgerCommand implements Callable<Integer> {
   @Option(names = "--pace-seconds", defaultValue = "10", description = "Length of phase 2.")
   int paceSeconds;
 
+  @Option(
+      names = "--payload",
+      defaultValue = "anchor",
+      description = "anchor (ImageAnchor, ~1.9 KB) or log (AccessLog, ~0.2 KB).")
+  String payload;
+
   @Override
   public Integer call() throws Exception {
     if (txs < 1
@@ -44,8 +50,12 @@ final class BenchLedgerCommand implements Callable<Integer> {
       throw new CliException(
           "need txs >= 1, 1 <= batch <= 10000, 1 <= clients <= signers, pace > 0");
     }
+    if (!payload.equals("anchor") && !payload.equals("log")) {
+      throw new CliException("--payload must be anchor or log");
+    }
     new LedgerBenchmark(
-            new LedgerBenchmark.Options(txs, batch, clients, signers, pace, paceSeconds),
+            new LedgerBenchmark.Options(
+                payload.equals("log"), txs, batch, clients, signers, pace, paceSeconds),
             System.out)
         .run();
     return 0;
