@@ -184,6 +184,7 @@ public final class BftCore {
         // Signed before a restart: send the same proposal again, never a second one.
         out.add(new Action.Broadcast(wrap(signed)));
         acceptProposal(signed, out);
+        sendJustification(signed, out);
       } else if (validValue != null) {
         propose(validValue, validRound, out); // line 15
       } else {
@@ -335,6 +336,7 @@ public final class BftCore {
     switch (tally.add(v, weight(v.getValidator()))) {
       case ADDED -> rm.addSender(v.getValidator(), weight(v.getValidator()));
       case DUPLICATE -> out.add(new Action.Dropped("duplicate vote"));
+      case TOO_MANY -> out.add(new Action.Dropped("too many conflicting votes from one validator"));
       case CONFLICT -> {
         String key =
             Base64.getEncoder().encodeToString(v.getValidator().toByteArray())
@@ -347,7 +349,6 @@ public final class BftCore {
               Evidence.newBuilder().setVoteA(tally.first(v.getValidator())).setVoteB(v).build();
           out.add(new Action.EvidenceFound(ev));
         }
-        out.add(new Action.Dropped("conflicting vote (equivocation)"));
       }
     }
   }
@@ -568,6 +569,26 @@ public final class BftCore {
     out.add(new Action.PersistVote(record)); // persist before send
     out.add(new Action.Broadcast(wrap(p)));
     acceptProposal(p, out);
+    sendJustification(p, out);
+  }
+
+  /**
+   * With validRound vr >= 0, also sends the 2f+1 prevotes of round vr for the block: line 28 needs
+   * them at every receiver, and peers that missed them would otherwise keep refusing the proposal
+   * while the validators locked on it refuse everything else.
+   */
+  private void sendJustification(Proposal p, List<Action> out) {
+    if (p.getValidRound() < 0) {
+      return;
+    }
+    RoundMessages old = rounds.get(p.getValidRound());
+    if (old == null) {
+      return;
+    }
+    ByteString id = ByteString.copyFrom(BlockCodec.blockId(p.getBlock().getHeader()));
+    for (Vote v : old.prevotes.votesFor(id)) {
+      out.add(new Action.Broadcast(wrap(v)));
+    }
   }
 
   /**
@@ -616,8 +637,8 @@ public final class BftCore {
         CommitCertificate.newBuilder().setHeight(height).setRound(r).setBlockId(id);
     // Genesis order, so every node builds the same certificate from the same votes.
     for (ByteString validator : validators.weights().keySet()) {
-      Vote v = rm.precommits.first(validator);
-      if (v != null && v.getBlockId().equals(id)) {
+      Vote v = rm.precommits.voteFor(validator, id);
+      if (v != null) {
         cert.addSignatures(
             CommitSignature.newBuilder().setValidator(validator).setSignature(v.getSignature()));
       }

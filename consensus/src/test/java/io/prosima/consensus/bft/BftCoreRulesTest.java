@@ -121,7 +121,7 @@ class BftCoreRulesTest {
   }
 
   @Test
-  void aConflictingSecondVoteFromOneValidatorIsReportedAsEvidenceAndNotCounted() {
+  void aConflictingSecondVoteFromOneValidatorIsReportedAsEvidence() {
     core.onEvent(new Event.VoteReceived(vals.prevote(1, 1, 0, TestValidators.id(v))));
     List<Action> a =
         core.onEvent(new Event.VoteReceived(vals.prevote(1, 1, 0, TestValidators.id(w))));
