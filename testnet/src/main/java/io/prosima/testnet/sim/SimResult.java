@@ -5,7 +5,9 @@ package io.prosima.testnet.sim;
  *
  * @param heights heights every honest node committed
  * @param endMs simulated time when the run ended
- * @param allCommittedMs simulated time when every honest node had committed {@code heights}
+ * @param allCommittedMs simulated time when every honest node had committed the target heights
+ * @param consensusMessages signed messages broadcast by the cores (before fan-out)
+ * @param sentMessages point-to-point messages put on the network (fan-out, gossip and sync)
  */
 public record SimResult(
     long seed,
@@ -15,12 +17,17 @@ public record SimResult(
     long consensusMessages,
     long syncMessages,
     long gossipMessages,
+    long sentMessages,
     long evidence,
     long crashes,
     long maxRound) {
 
-  public double messagesPerBlock() {
+  public double broadcastsPerBlock() {
     return heights == 0 ? 0 : (double) consensusMessages / heights;
+  }
+
+  public double sentPerBlock() {
+    return heights == 0 ? 0 : (double) sentMessages / heights;
   }
 
   public double msPerBlock() {

@@ -101,6 +101,7 @@ public final class Simulation {
   private long consensusMessages;
   private long syncMessages;
   private long gossipMessages;
+  private long sentMessages;
   private long crashes;
   private long maxRound;
 
@@ -220,6 +221,7 @@ public final class Simulation {
         consensusMessages,
         syncMessages,
         gossipMessages,
+        sentMessages,
         checkers.evidence,
         crashes,
         maxRound);
@@ -416,6 +418,7 @@ public final class Simulation {
   }
 
   private void send(int from, int to, Object payload) {
+    sentMessages++;
     if (faultsActive) {
       if (partition != null && partition[from] != partition[to]) {
         return;
