@@ -58,7 +58,8 @@ public final class Scenarios {
         rng.nextLong(500, 2500),
         n >= 10 ? 5 : 6,
         3,
-        60_000);
+        60_000,
+        false);
   }
 
   private static boolean noneAtThird(long[] weights) {

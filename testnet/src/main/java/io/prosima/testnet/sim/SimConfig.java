@@ -11,6 +11,8 @@ import java.util.Arrays;
  * @param targetHeights every honest node must commit at least this many heights
  * @param livenessHeights after faults end, every honest node must commit this many more heights
  * @param livenessWindowMs ... within this long after faults end
+ * @param unsafeByzantineWeight allow Byzantine weight of 1/3 or more; only for tests that show the
+ *     checkers catch the resulting violations
  */
 public record SimConfig(
     long seed,
@@ -26,7 +28,8 @@ public record SimConfig(
     long faultsEndMs,
     int targetHeights,
     int livenessHeights,
-    long livenessWindowMs) {
+    long livenessWindowMs,
+    boolean unsafeByzantineWeight) {
 
   public SimConfig {
     if (weights.length != byzantine.length || weights.length < 1) {
@@ -39,7 +42,7 @@ public record SimConfig(
         bad += weights[i];
       }
     }
-    if (3 * bad >= total) {
+    if (3 * bad >= total && !unsafeByzantineWeight) {
       throw new IllegalArgumentException("Byzantine weight " + bad + " of " + total + " >= 1/3");
     }
     if (delayMsMin < 0 || delayMsMax < delayMsMin) {
@@ -55,7 +58,7 @@ public record SimConfig(
     ByzantineMode[] modes = new ByzantineMode[weights.length];
     Arrays.fill(modes, ByzantineMode.HONEST);
     return new SimConfig(
-        seed, weights, modes, delayMs, delayMs, 0, 0, false, 0, 0, 0, heights, 0, 60_000);
+        seed, weights, modes, delayMs, delayMs, 0, 0, false, 0, 0, 0, heights, 0, 60_000, false);
   }
 
   boolean isByzantine(int validator) {
