@@ -17,6 +17,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -68,7 +69,9 @@ public final class BftCore {
   private final TreeMap<Integer, RoundMessages> rounds = new TreeMap<>();
   private final Map<ByteString, String> validity = new HashMap<>();
   private final Set<String> evidenceReported = new HashSet<>();
-  private final List<ConsensusMessage> future = new ArrayList<>();
+
+  /** Verified messages for later heights; a set, since gossip re-sends them. */
+  private final Set<ConsensusMessage> future = new LinkedHashSet<>();
 
   /**
    * @param startHeight the first height not yet committed in the caller's chain
@@ -214,6 +217,7 @@ public final class BftCore {
     startRound(0, out); // line 54
     List<ConsensusMessage> buffered = new ArrayList<>(future);
     future.clear();
+    // Messages for h + 1 and beyond are checked again: now processed or buffered anew.
     for (ConsensusMessage m : buffered) {
       if (m.hasProposal()) {
         onProposal(m.getProposal(), out);
@@ -240,14 +244,15 @@ public final class BftCore {
     if (h > height + HEIGHTS_AHEAD_MAX) {
       return "height " + h + " too far ahead of " + height;
     }
-    if (r < 0 || (h == height && r > round + ROUNDS_AHEAD_MAX)) {
+    // A uint32 round above 2^31 - 1 arrives negative.
+    if (r < 0 || r > (h == height ? round : 0) + (long) ROUNDS_AHEAD_MAX) {
       return "round " + r + " too far ahead of " + round;
     }
     return h > height ? "" : null;
   }
 
   private void buffer(ConsensusMessage m, List<Action> out) {
-    if (future.size() >= BUFFERED_MESSAGES_MAX) {
+    if (future.size() >= BUFFERED_MESSAGES_MAX && !future.contains(m)) {
       out.add(new Action.Dropped("future-height buffer full"));
       return;
     }
