@@ -59,7 +59,7 @@ public final class Scenarios {
         n >= 10 ? 5 : 6,
         3,
         60_000,
-        false);
+        Sabotage.NONE);
   }
 
   private static boolean noneAtThird(long[] weights) {

@@ -11,8 +11,7 @@ import java.util.Arrays;
  * @param targetHeights every honest node must commit at least this many heights
  * @param livenessHeights after faults end, every honest node must commit this many more heights
  * @param livenessWindowMs ... within this long after faults end
- * @param unsafeByzantineWeight allow Byzantine weight of 1/3 or more; only for tests that show the
- *     checkers catch the resulting violations
+ * @param sabotage a deliberate break of the model, for tests of the checkers; NONE otherwise
  */
 public record SimConfig(
     long seed,
@@ -29,7 +28,7 @@ public record SimConfig(
     int targetHeights,
     int livenessHeights,
     long livenessWindowMs,
-    boolean unsafeByzantineWeight) {
+    Sabotage sabotage) {
 
   public SimConfig {
     if (weights.length != byzantine.length || weights.length < 1) {
@@ -42,7 +41,7 @@ public record SimConfig(
         bad += weights[i];
       }
     }
-    if (3 * bad >= total && !unsafeByzantineWeight) {
+    if (3 * bad >= total && sabotage != Sabotage.BYZANTINE_THIRD_OR_MORE) {
       throw new IllegalArgumentException("Byzantine weight " + bad + " of " + total + " >= 1/3");
     }
     if (delayMsMin < 0 || delayMsMax < delayMsMin) {
@@ -58,7 +57,21 @@ public record SimConfig(
     ByzantineMode[] modes = new ByzantineMode[weights.length];
     Arrays.fill(modes, ByzantineMode.HONEST);
     return new SimConfig(
-        seed, weights, modes, delayMs, delayMs, 0, 0, false, 0, 0, 0, heights, 0, 60_000, false);
+        seed,
+        weights,
+        modes,
+        delayMs,
+        delayMs,
+        0,
+        0,
+        false,
+        0,
+        0,
+        0,
+        heights,
+        0,
+        60_000,
+        Sabotage.NONE);
   }
 
   boolean isByzantine(int validator) {
@@ -89,6 +102,7 @@ public record SimConfig(
         + clockSkewMax
         + ", faultsEndMs="
         + faultsEndMs
+        + (sabotage == Sabotage.NONE ? "" : ", sabotage=" + sabotage)
         + "]";
   }
 }

@@ -6,6 +6,7 @@ import io.prosima.consensus.bft.BftConfig;
 import io.prosima.consensus.bft.BftCore;
 import io.prosima.consensus.bft.Event;
 import io.prosima.consensus.bft.ProposerSchedule;
+import io.prosima.consensus.bft.SignedVoteRecord;
 import io.prosima.genesis.ValidatorSet;
 import io.prosima.proto.v1.Block;
 import io.prosima.proto.v1.BlockHeader;
@@ -342,6 +343,9 @@ public final class Simulation {
 
   private void restart(SimNode n) {
     checkers.checkDurable(n);
+    if (config.sabotage() == Sabotage.FORGET_VOTE_RECORD) {
+      n.record = SignedVoteRecord.EMPTY;
+    }
     n.core =
         new BftCore(
             bft,

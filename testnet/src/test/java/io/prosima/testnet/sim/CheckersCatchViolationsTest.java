@@ -37,7 +37,7 @@ class CheckersCatchViolationsTest {
               10,
               0,
               10_000,
-              true);
+              Sabotage.BYZANTINE_THIRD_OR_MORE);
       try {
         new Simulation(c).run();
       } catch (SimulationFailure e) {
@@ -47,5 +47,39 @@ class CheckersCatchViolationsTest {
       }
     }
     fail("no seed of " + SEEDS_MAX + " broke agreement with half the weight Byzantine");
+  }
+
+  @Test
+  void honestNodesThatForgetTheirVoteRecordOnRestartAreCaughtDoubleSigning() {
+    for (long seed = 0; seed < SEEDS_MAX; seed++) {
+      ByzantineMode[] modes = new ByzantineMode[4];
+      java.util.Arrays.fill(modes, ByzantineMode.HONEST);
+      SimConfig c =
+          new SimConfig(
+              seed,
+              new long[] {1, 1, 1, 1},
+              modes,
+              1,
+              20,
+              0.05,
+              0,
+              false,
+              6,
+              0,
+              3_000,
+              5,
+              3,
+              30_000,
+              Sabotage.FORGET_VOTE_RECORD);
+      try {
+        new Simulation(c).run();
+      } catch (SimulationFailure e) {
+        if (e.getMessage().contains("double-signed")) {
+          assertTrue(e.getMessage().contains("-Dprosima.sim.seed=" + seed), e.getMessage());
+          return;
+        }
+      }
+    }
+    fail("no seed of " + SEEDS_MAX + " caught a double-signing honest node without its record");
   }
 }
