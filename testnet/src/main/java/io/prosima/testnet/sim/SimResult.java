@@ -20,6 +20,7 @@ public record SimResult(
     long sentMessages,
     long evidence,
     long crashes,
+    long crashesAfterPersistBeforeSend,
     long maxRound) {
 
   public double broadcastsPerBlock() {

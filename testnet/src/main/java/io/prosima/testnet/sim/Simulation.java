@@ -104,6 +104,7 @@ public final class Simulation {
   private long gossipMessages;
   private long sentMessages;
   private long crashes;
+  private long crashesAfterPersistBeforeSend;
   private long maxRound;
 
   public Simulation(SimConfig config) {
@@ -225,6 +226,7 @@ public final class Simulation {
         sentMessages,
         checkers.evidence,
         crashes,
+        crashesAfterPersistBeforeSend,
         maxRound);
   }
 
@@ -451,6 +453,9 @@ public final class Simulation {
     long committed = -1;
     for (int i = 0; i < actions.size(); i++) {
       if (i == crashAt) {
+        if (i > 0 && actions.get(i - 1) instanceof Action.PersistVote) {
+          crashesAfterPersistBeforeSend++;
+        }
         crash(n);
         return;
       }

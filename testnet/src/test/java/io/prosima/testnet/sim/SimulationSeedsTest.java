@@ -72,12 +72,17 @@ class SimulationSeedsTest {
     List<SimResult> all = List.copyOf(results);
     long evidence = all.stream().mapToLong(SimResult::evidence).sum();
     long crashes = all.stream().mapToLong(SimResult::crashes).sum();
+    long persistCrashes = all.stream().mapToLong(SimResult::crashesAfterPersistBeforeSend).sum();
+    long byzantineRuns = all.stream().filter(r -> r.evidence() > 0).count();
     System.out.printf(
-        "validators=%d seeds=%d evidence=%d crashes=%d maxRound=%d%n",
+        "validators=%d seeds=%d runsWithEvidence=%d evidence=%d crashes=%d"
+            + " crashesBetweenPersistAndSend=%d maxRound=%d%n",
         Scenarios.SIZES[residue],
         all.size(),
+        byzantineRuns,
         evidence,
         crashes,
+        persistCrashes,
         all.stream().mapToLong(SimResult::maxRound).max().orElse(0));
   }
 }
