@@ -40,6 +40,9 @@ final class SimNode {
   int incarnation;
   boolean crashPending;
 
+  /** How long the pending crash keeps the node down. */
+  long downMs;
+
   /** Per peer: the height and time of the last catch-up block sent to it. */
   final Map<Integer, long[]> lastSyncSent = new HashMap<>();
 

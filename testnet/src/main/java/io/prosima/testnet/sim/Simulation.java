@@ -40,8 +40,11 @@ public final class Simulation {
   /** A node re-sends a catch-up block to one peer at most this often. */
   static final long SYNC_RESEND_MS = 50;
 
-  /** A crash waits this long for an action list to interrupt before it happens between events. */
-  static final long CRASH_POINT_WAIT_MS = 30;
+  /**
+   * A crash waits this long for an action list that signs something, to interrupt it, before it
+   * happens between events.
+   */
+  static final long CRASH_POINT_WAIT_MS = 300;
 
   /**
    * Each node re-sends its own signed messages of its current height this often: the paper assumes
@@ -67,7 +70,7 @@ public final class Simulation {
 
   private record Gossip(int node, int incarnation) implements SimEvent {}
 
-  private record Crash(int node) implements SimEvent {}
+  private record Crash(int node, long downMs) implements SimEvent {}
 
   private record ForceCrash(int node) implements SimEvent {}
 
@@ -276,8 +279,7 @@ public final class Simulation {
     for (int c = 0; c < config.crashes(); c++) {
       int node = honest.get(rng.nextInt(honest.size()));
       long at = rng.nextLong(0, Math.max(1, end - 200));
-      schedule(at, new Crash(node));
-      schedule(Math.min(end, at + rng.nextLong(50, 600)), new Restart(node));
+      schedule(at, new Crash(node, rng.nextLong(50, 600)));
     }
   }
 
@@ -306,11 +308,12 @@ public final class Simulation {
         // Crash inside the node's next action list, so that a crash can fall between the
         // persist of a vote and its broadcast; ForceCrash covers a node with nothing to do.
         n.crashPending = true;
+        n.downMs = c.downMs;
         schedule(now + CRASH_POINT_WAIT_MS, new ForceCrash(c.node));
       }
     } else if (e instanceof ForceCrash c) {
       SimNode n = nodes.get(c.node);
-      if (n.crashPending) {
+      if (n.crashPending && faultsActive) {
         crash(n);
       }
     } else if (e instanceof Restart r) {
@@ -327,6 +330,7 @@ public final class Simulation {
       partition = null;
       livenessBaseline = new long[nodes.size()];
       for (SimNode n : nodes) {
+        n.crashPending = false; // no crash once faults end
         if (!n.up()) {
           restart(n);
         }
@@ -336,6 +340,8 @@ public final class Simulation {
   }
 
   private void crash(SimNode n) {
+    // Down for downMs from the actual crash; FaultsEnd restarts whoever is still down.
+    schedule(Math.min(config.faultsEndMs(), now + n.downMs), new Restart(n.instance));
     n.core = null;
     n.crashPending = false;
     n.incarnation++;
@@ -449,7 +455,7 @@ public final class Simulation {
    * Carries out a core's actions in order; a pending crash interrupts the list at a random point.
    */
   private void process(SimNode n, List<Action> actions) {
-    int crashAt = n.crashPending ? rng.nextInt(actions.size() + 1) : -1;
+    int crashAt = n.crashPending ? crashPoint(actions) : -1;
     long committed = -1;
     for (int i = 0; i < actions.size(); i++) {
       if (i == crashAt) {
@@ -495,6 +501,27 @@ public final class Simulation {
     if (committed > 0) {
       process(n, n.core.onEvent(new Event.NewHeight(committed + 1)));
     }
+  }
+
+  /**
+   * Where a pending crash interrupts this list, or -1: only lists that sign something are
+   * interrupted, half the time right after a persisted vote and before its broadcast (the window
+   * the WAL exists for), otherwise anywhere in the list.
+   */
+  private int crashPoint(List<Action> actions) {
+    List<Integer> afterPersist = new ArrayList<>();
+    for (int i = 0; i < actions.size(); i++) {
+      if (actions.get(i) instanceof Action.PersistVote) {
+        afterPersist.add(i + 1);
+      }
+    }
+    if (afterPersist.isEmpty()) {
+      return -1; // wait for a list that signs, or for ForceCrash
+    }
+    if (rng.nextBoolean()) {
+      return afterPersist.get(rng.nextInt(afterPersist.size()));
+    }
+    return rng.nextInt(actions.size() + 1);
   }
 
   private void noteAllCommitted() {
