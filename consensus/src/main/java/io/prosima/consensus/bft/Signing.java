@@ -1,0 +1,34 @@
+package io.prosima.consensus.bft;
+
+import io.prosima.proto.v1.Proposal;
+import io.prosima.proto.v1.Vote;
+import io.prosima.proto.wire.BlockCodec;
+import io.prosima.proto.wire.Canonical;
+import io.prosima.proto.wire.DomainTags;
+import io.prosima.proto.wire.Ed25519Keys;
+
+/** Signing bytes and signature checks of consensus messages. */
+public final class Signing {
+  /** Domain tag of proposals; distinct from votes so one can never be replayed as the other. */
+  public static final String PROPOSAL_TAG = "prosima/proposal/v1";
+
+  private Signing() {}
+
+  /** "prosima/proposal/v1" || 0x00 || canonical(proposal without signature). */
+  public static byte[] proposalSigningBytes(Proposal proposal) {
+    return DomainTags.withPrefix(
+        PROPOSAL_TAG, Canonical.bytes(proposal.toBuilder().clearSignature().build()));
+  }
+
+  public static boolean verifyProposal(Proposal p) {
+    return Ed25519Keys.verify(
+        p.getProposer().toByteArray(), proposalSigningBytes(p), p.getSignature().toByteArray());
+  }
+
+  public static boolean verifyVote(Vote v) {
+    return Ed25519Keys.verify(
+        v.getValidator().toByteArray(),
+        BlockCodec.voteSigningBytes(v),
+        v.getSignature().toByteArray());
+  }
+}

@@ -1,0 +1,133 @@
+package io.prosima.testnet.sim;
+
+import com.google.protobuf.ByteString;
+import io.prosima.consensus.bft.ProposerSchedule;
+import io.prosima.consensus.bft.Signing;
+import io.prosima.genesis.ValidatorSet;
+import io.prosima.proto.v1.Block;
+import io.prosima.proto.v1.CommitCertificate;
+import io.prosima.proto.v1.CommittedBlock;
+import io.prosima.proto.v1.Evidence;
+import io.prosima.proto.wire.BlockCodec;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Safety checkers, run as the simulation goes so the first violation stops it: agreement, validity,
+ * durability and evidence soundness. Liveness is checked by {@link Simulation}.
+ */
+final class Checkers {
+  private final long seed;
+  private final String chainId;
+  private final ValidatorSet validators;
+  private final ProposerSchedule schedule;
+  private final SimConfig config;
+
+  /** Block id committed by the first honest node at each height. */
+  private final Map<Long, ByteString> decided = new HashMap<>();
+
+  /** Per instance: every block id it reported committed, by height - 1. */
+  private final Map<Integer, List<ByteString>> acknowledged = new HashMap<>();
+
+  long evidence;
+
+  Checkers(SimConfig config, String chainId, ValidatorSet validators, ProposerSchedule schedule) {
+    this.seed = config.seed();
+    this.config = config;
+    this.chainId = chainId;
+    this.validators = validators;
+    this.schedule = schedule;
+  }
+
+  void fail(String what) {
+    throw new SimulationFailure(seed, what + " in " + config);
+  }
+
+  /** Called before the block is appended to the node's chain. */
+  void onCommit(SimNode n, long height, Block block, CommitCertificate cert) {
+    ByteString id = ByteString.copyFrom(BlockCodec.blockId(block.getHeader()));
+    if (height != n.chain.size() + 1) {
+      fail("node " + n.instance + " committed height " + height + " after " + n.chain.size());
+    }
+    String bad = BlockCodec.checkCommit(chainId, id.toByteArray(), cert, validators.weights());
+    if (bad != null) {
+      fail("certificate of height " + height + " refused: " + bad);
+    }
+    if (!n.honest) {
+      return;
+    }
+    // Validity: a valid block for this chain position, built by a proposer of one of the rounds.
+    String invalid = new ChainValidator(chainId, n.chain, validators.weights()).check(block);
+    if (invalid != null) {
+      fail("node " + n.instance + " committed an invalid block at " + height + ": " + invalid);
+    }
+    boolean scheduled = false;
+    for (int r = 0; r <= cert.getRound() && !scheduled; r++) {
+      scheduled = schedule.proposer(height, r).equals(block.getHeader().getProposer());
+    }
+    if (!scheduled) {
+      fail("block at " + height + " was built by a validator never scheduled to propose it");
+    }
+    // Agreement.
+    ByteString first = decided.putIfAbsent(height, id);
+    if (first != null && !first.equals(id)) {
+      fail("agreement violated at height " + height + " by node " + n.instance);
+    }
+    acknowledged.computeIfAbsent(n.instance, k -> new ArrayList<>()).add(id);
+  }
+
+  /** Durability: a restarted (or finished) node's chain still holds all it acknowledged. */
+  void checkDurable(SimNode n) {
+    List<ByteString> acked = acknowledged.getOrDefault(n.instance, List.of());
+    if (n.chain.size() < acked.size()) {
+      fail(
+          "node "
+              + n.instance
+              + " lost committed heights: "
+              + n.chain.size()
+              + " < "
+              + acked.size());
+    }
+    for (int i = 0; i < acked.size(); i++) {
+      ByteString id =
+          ByteString.copyFrom(BlockCodec.blockId(n.chain.get(i).getBlock().getHeader()));
+      if (!id.equals(acked.get(i))) {
+        fail("node " + n.instance + " chain changed at height " + (i + 1) + " across a restart");
+      }
+    }
+  }
+
+  /** Evidence from an honest node must accuse a Byzantine validator with two valid votes. */
+  void onEvidence(SimNode n, Evidence ev, Map<ByteString, Integer> validatorIndex) {
+    evidence++;
+    if (!n.honest) {
+      return;
+    }
+    var a = ev.getVoteA();
+    var b = ev.getVoteB();
+    if (!a.getValidator().equals(b.getValidator())
+        || a.getHeight() != b.getHeight()
+        || a.getRound() != b.getRound()
+        || a.getType() != b.getType()
+        || a.getBlockId().equals(b.getBlockId())
+        || !Signing.verifyVote(a)
+        || !Signing.verifyVote(b)) {
+      fail("malformed evidence from node " + n.instance);
+    }
+    Integer accused = validatorIndex.get(a.getValidator());
+    if (accused == null || !config.isByzantine(accused)) {
+      fail("honest validator " + accused + " double-signed (evidence found by " + n.instance + ")");
+    }
+  }
+
+  /** Heights decided so far (by any honest node). */
+  int decidedHeights() {
+    return decided.size();
+  }
+
+  static List<CommittedBlock> copy(List<CommittedBlock> chain) {
+    return new ArrayList<>(chain);
+  }
+}

@@ -1,0 +1,37 @@
+package io.prosima.testnet.sim;
+
+/**
+ * Figures of one run.
+ *
+ * @param heights heights every honest node committed
+ * @param endMs simulated time when the run ended
+ * @param allCommittedMs simulated time when every honest node had committed the target heights
+ * @param consensusMessages signed messages broadcast by the cores (before fan-out)
+ * @param sentMessages point-to-point messages put on the network (fan-out, gossip and sync)
+ */
+public record SimResult(
+    long seed,
+    long heights,
+    long endMs,
+    long allCommittedMs,
+    long consensusMessages,
+    long syncMessages,
+    long gossipMessages,
+    long sentMessages,
+    long evidence,
+    long crashes,
+    long crashesAfterPersistBeforeSend,
+    long maxRound) {
+
+  public double broadcastsPerBlock() {
+    return heights == 0 ? 0 : (double) consensusMessages / heights;
+  }
+
+  public double sentPerBlock() {
+    return heights == 0 ? 0 : (double) sentMessages / heights;
+  }
+
+  public double msPerBlock() {
+    return heights == 0 ? 0 : (double) allCommittedMs / heights;
+  }
+}
