@@ -34,6 +34,20 @@ public final class GenesisBuilder {
   private int basePort = 26600;
   private String host = "127.0.0.1";
   private long genesisTimeMs = System.currentTimeMillis();
+  private boolean equalWeights;
+  private Long topologySeed;
+
+  /** Voting weight 1 for every validator instead of its overlay degree. */
+  public GenesisBuilder equalWeights(boolean v) {
+    equalWeights = v;
+    return this;
+  }
+
+  /** Seed of the Barabási–Albert overlay (default: a fresh random one, recorded in genesis). */
+  public GenesisBuilder topologySeed(long v) {
+    topologySeed = v;
+    return this;
+  }
 
   public GenesisBuilder chainId(String v) {
     chainId = v;
@@ -97,6 +111,17 @@ public final class GenesisBuilder {
     for (int r = 0; r < regions; r++) {
       g.addRegions(Region.newBuilder().setName("region-" + r));
     }
+    long seed = topologySeed != null ? topologySeed : random.nextLong() & Long.MAX_VALUE;
+    java.util.Map<String, String> regionOf = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < validators; i++) {
+      regionOf.put("validator-" + i, "region-" + (i % regions));
+    }
+    var overlay = OverlayTopology.build(regionOf, seed);
+    var weights =
+        OverlayTopology.degreeWeights(OverlayTopology.degrees(regionOf.keySet(), overlay));
+    g.addAllOverlay(overlay)
+        .setTopologySeed(seed)
+        .setWeighting(equalWeights ? OverlayRules.EQUAL : OverlayRules.DEGREE);
     List<KeyFile> validatorKeys = new ArrayList<>();
     for (int i = 0; i < validators; i++) {
       KeyFile key = KeyGenerator.newKey("validator-" + i, Role.ROLE_UNSPECIFIED, true, random);
@@ -109,8 +134,7 @@ public final class GenesisBuilder {
               .setRegion("region-" + (i % regions))
               .setP2PAddress(host + ":" + (basePort + 2 * i))
               .setGrpcAddress(host + ":" + (basePort + 2 * i + 1))
-              // Equal weights until the overlay (consensus issue) assigns degree weights.
-              .setVotingWeight(1));
+              .setVotingWeight(equalWeights ? 1 : weights.get(key.getName())));
     }
     List<KeyFile> clientKeys = new ArrayList<>();
     addClients(g, clientKeys, "hospital", Role.ROLE_HOSPITAL, hospitals, random);

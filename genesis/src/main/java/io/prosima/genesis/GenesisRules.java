@@ -76,6 +76,9 @@ public final class GenesisRules {
       }
     }
 
+    String overlayProblem = OverlayRules.problem(g);
+    require(overlayProblem == null, overlayProblem);
+
     require(g.getClientsCount() <= CLIENTS_MAX, "more than " + CLIENTS_MAX + " clients");
     Set<String> clientNames = new HashSet<>();
     for (Identity c : g.getClientsList()) {

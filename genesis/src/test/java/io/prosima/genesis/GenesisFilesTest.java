@@ -92,7 +92,7 @@ class GenesisFilesTest {
         "public key is used twice");
     assertRefused(
         good.toBuilder()
-            .setValidators(0, good.getValidators(0).toBuilder().setVotingWeight(2))
+            .setValidators(0, good.getValidators(0).toBuilder().setVotingWeight(100))
             .build(),
         "not below 1/3");
     assertRefused(

@@ -48,14 +48,30 @@ final class GenesisCommand {
             "First port on 127.0.0.1; validator i uses base+2i (p2p) and base+2i+1 (gRPC).")
     int basePort;
 
+    @Option(
+        names = "--weighting",
+        defaultValue = "degree",
+        description = "Voting weights: degree (overlay degree, capped below 1/3) or equal.")
+    String weighting;
+
+    @Option(names = "--topology-seed", description = "Seed of the overlay graph (default: random).")
+    Long topologySeed;
+
     @Option(names = "--out", required = true, description = "Directory to write the chain into.")
     Path out;
 
     @Override
     public Integer call() throws IOException {
       try {
+        if (!weighting.equals("degree") && !weighting.equals("equal")) {
+          throw new CliException("--weighting must be degree or equal");
+        }
+        GenesisBuilder builder = new GenesisBuilder().equalWeights(weighting.equals("equal"));
+        if (topologySeed != null) {
+          builder.topologySeed(topologySeed);
+        }
         GenesisBuilder.Result chain =
-            new GenesisBuilder()
+            builder
                 .chainId(chainId)
                 .validators(validators)
                 .regions(regions)
