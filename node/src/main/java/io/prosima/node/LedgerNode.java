@@ -10,6 +10,7 @@ import io.prosima.node.grpc.GrpcServer;
 import io.prosima.node.ledger.LedgerCore;
 import io.prosima.node.ledger.SoloBlockProducer;
 import io.prosima.node.ledger.TxAdmission;
+import io.prosima.node.metrics.NodeMetrics;
 import io.prosima.proto.v1.Genesis;
 import io.prosima.proto.v1.KeyFile;
 import io.prosima.proto.v1.Validator;
@@ -37,6 +38,7 @@ public final class LedgerNode implements AutoCloseable {
   private final TxAdmission admission;
   private final SoloBlockProducer producer;
   private final GrpcServer grpc;
+  private final NodeMetrics metrics;
 
   private LedgerNode(NodeConfig config, Clock clock)
       throws GenesisException, StorageException, IOException, GeneralSecurityException {
@@ -55,6 +57,11 @@ public final class LedgerNode implements AutoCloseable {
       this.core =
           new LedgerCore(
               genesis, store, new Mempool(config.mempoolTxsMax(), config.mempoolBytesMax()));
+      this.metrics = new NodeMetrics(core);
+      core.setEvents(metrics);
+      if (config.metricsListen() != null) {
+        metrics.serve(address(config.metricsListen()));
+      }
       this.admission = new TxAdmission(core, config.verifyThreads());
       this.producer = new SoloBlockProducer(core, key, clock);
       Set<ByteString> chainKeys = new HashSet<>();
@@ -90,6 +97,11 @@ public final class LedgerNode implements AutoCloseable {
     return new LedgerNode(config, Clock.systemUTC());
   }
 
+  /** Port of the metrics endpoint, or -1 when it is off. */
+  public int metricsPort() {
+    return metrics.port();
+  }
+
   public int grpcPort() {
     return grpc.port();
   }
@@ -121,6 +133,7 @@ public final class LedgerNode implements AutoCloseable {
     grpc.close();
     producer.close();
     admission.close();
+    metrics.close();
     store.close();
     log.info("node {} stopped", self.getName());
   }

@@ -14,6 +14,7 @@ import java.nio.file.Path;
  * @param commitWaitMs how long a wait_for_commit submission waits before answering "pending"
  * @param verifyThreads threads that verify transaction signatures (default: all cores)
  * @param blockSubscribersMax concurrent SubscribeBlocks streams
+ * @param metricsListen loopback host:port of the Prometheus endpoint; null for none
  */
 public record NodeConfig(
     Path home,
@@ -23,7 +24,8 @@ public record NodeConfig(
     int submitBatchTxsMax,
     long commitWaitMs,
     int verifyThreads,
-    int blockSubscribersMax) {
+    int blockSubscribersMax,
+    String metricsListen) {
 
   public static final int DEFAULT_MEMPOOL_TXS_MAX = 200_000;
   public static final long DEFAULT_MEMPOOL_BYTES_MAX = 512L << 20;
@@ -40,7 +42,8 @@ public record NodeConfig(
         DEFAULT_SUBMIT_BATCH_TXS_MAX,
         DEFAULT_COMMIT_WAIT_MS,
         Runtime.getRuntime().availableProcessors(),
-        DEFAULT_BLOCK_SUBSCRIBERS_MAX);
+        DEFAULT_BLOCK_SUBSCRIBERS_MAX,
+        null);
   }
 
   public NodeConfig withGrpcListen(String listen) {
@@ -52,7 +55,21 @@ public record NodeConfig(
         submitBatchTxsMax,
         commitWaitMs,
         verifyThreads,
-        blockSubscribersMax);
+        blockSubscribersMax,
+        metricsListen);
+  }
+
+  public NodeConfig withMetricsListen(String listen) {
+    return new NodeConfig(
+        home,
+        grpcListen,
+        mempoolTxsMax,
+        mempoolBytesMax,
+        submitBatchTxsMax,
+        commitWaitMs,
+        verifyThreads,
+        blockSubscribersMax,
+        listen);
   }
 
   /** Refuses limits that cannot work together. */

@@ -24,8 +24,11 @@ public final class Mempool {
   private final Map<ByteString, SignerPending> bySigner = new HashMap<>();
   private long bytes;
 
-  /** One pending transaction. */
-  public record Entry(Transaction tx, byte[] hash, int sizeBytes) {}
+  /**
+   * One pending transaction. {@code admittedAtNanos} is the caller's monotonic clock reading at
+   * admission (time is an input here), used for commit-latency metrics.
+   */
+  public record Entry(Transaction tx, byte[] hash, int sizeBytes, long admittedAtNanos) {}
 
   private static final class SignerPending {
     long maxNonce;
@@ -45,6 +48,11 @@ public final class Mempool {
    * the signer's last nonce in committed state. Returns null when added, else the refusal.
    */
   public Refusal add(Transaction tx, byte[] hash, long committedNonce) {
+    return add(tx, hash, committedNonce, 0);
+  }
+
+  /** As {@link #add(Transaction, byte[], long)}, recording the admission time. */
+  public Refusal add(Transaction tx, byte[] hash, long committedNonce, long admittedAtNanos) {
     ByteString key = ByteString.copyFrom(hash);
     if (byHash.containsKey(key)) {
       return Refusal.of(RefusalCode.REFUSAL_DUPLICATE, "transaction is already pending");
@@ -65,7 +73,7 @@ public final class Mempool {
           RefusalCode.REFUSAL_MEMPOOL_FULL,
           "mempool is full (" + byHash.size() + " txs, " + bytes + " bytes); retry later");
     }
-    byHash.put(key, new Entry(tx, hash, size));
+    byHash.put(key, new Entry(tx, hash, size, admittedAtNanos));
     bytes += size;
     if (pending == null) {
       pending = new SignerPending();

@@ -26,9 +26,17 @@ final class NodeCommand {
     @Option(names = "--grpc-listen", description = "Override the gRPC host:port from genesis.")
     String grpcListen;
 
+    @Option(
+        names = "--metrics-listen",
+        description = "Serve Prometheus metrics on this loopback host:port (off by default).")
+    String metricsListen;
+
     @Override
     public Integer call() throws Exception {
       NodeConfig config = NodeConfig.defaults(home);
+      if (metricsListen != null) {
+        config = config.withMetricsListen(metricsListen);
+      }
       if (grpcListen != null) {
         config = config.withGrpcListen(grpcListen);
       }
@@ -47,7 +55,11 @@ final class NodeCommand {
                     stopped.countDown();
                   }));
       System.out.println(
-          "node " + node.self().getName() + " running; gRPC port " + node.grpcPort());
+          "node "
+              + node.self().getName()
+              + " running; gRPC port "
+              + node.grpcPort()
+              + (node.metricsPort() > 0 ? "; metrics on port " + node.metricsPort() : ""));
       System.out.flush();
       stopped.await();
       return 0;

@@ -19,6 +19,8 @@ public final class LedgerCore {
   final Mempool mempool;
   final CommitHub hub;
   final byte[] genesisStateHash;
+  // Set once at wiring time, before any admission or block production starts.
+  volatile LedgerEvents events = LedgerEvents.NONE;
 
   public LedgerCore(Genesis genesis, LedgerStore store, Mempool mempool) {
     this.genesis = genesis;
@@ -27,6 +29,10 @@ public final class LedgerCore {
     this.mempool = mempool;
     this.hub = new CommitHub(store.height());
     this.genesisStateHash = StateHash.genesis(genesis);
+  }
+
+  public void setEvents(LedgerEvents events) {
+    this.events = events;
   }
 
   public LedgerStore store() {

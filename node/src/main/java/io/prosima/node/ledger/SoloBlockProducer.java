@@ -106,6 +106,7 @@ public final class SoloBlockProducer implements AutoCloseable {
    */
   public boolean produceOnce() throws StorageException {
     var params = core.genesis.getConsensus();
+    long startNanos = System.nanoTime();
     List<Mempool.Entry> entries;
     synchronized (core.lock) {
       entries =
@@ -175,10 +176,28 @@ public final class SoloBlockProducer implements AutoCloseable {
           Refusal.of(RefusalCode.REFUSAL_EXPIRED, "transaction expired before inclusion"));
     }
     core.hub.committed(height, exec.appliedHashes());
+    reportCommit(startNanos, entries, exec);
     if (!exec.rejected().isEmpty()) {
       log.info("height {}: {} txs rejected at execution", height, exec.rejected().size());
     }
     return entries.size() >= params.getBlockTxsMax();
+  }
+
+  private void reportCommit(
+      long startNanos, List<Mempool.Entry> entries, BlockExecutor.Execution exec) {
+    java.util.Set<ByteString> rejected = new java.util.HashSet<>();
+    for (BlockExecutor.Rejected r : exec.rejected()) {
+      rejected.add(ByteString.copyFrom(r.txHash()));
+      core.events.refused(r.refusal().code());
+    }
+    long[] admittedAt = new long[exec.applied().size()];
+    int i = 0;
+    for (Mempool.Entry e : entries) {
+      if (!rejected.contains(ByteString.copyFrom(e.hash())) && i < admittedAt.length) {
+        admittedAt[i++] = e.admittedAtNanos();
+      }
+    }
+    core.events.blockCommitted(startNanos, System.nanoTime(), admittedAt);
   }
 
   private CommitCertificate selfCommit(long height, byte[] blockId) {

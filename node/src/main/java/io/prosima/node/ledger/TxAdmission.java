@@ -50,6 +50,7 @@ public final class TxAdmission implements AutoCloseable {
           }
           refusals[i] = r;
         });
+    long admittedAt = System.nanoTime();
     synchronized (core.lock) {
       long nextHeight = core.store.height() + 1;
       LedgerView view = core.executor.view(core.store::state);
@@ -68,11 +69,20 @@ public final class TxAdmission implements AutoCloseable {
         }
         Refusal r = TxRules.checkStateful(tx, view, nextHeight);
         if (r == null) {
-          r = core.mempool.add(tx, hashes[i], view.lastNonce(tx.getSigner()));
+          r = core.mempool.add(tx, hashes[i], view.lastNonce(tx.getSigner()), admittedAt);
         }
         refusals[i] = r;
       }
     }
+    int ok = 0;
+    for (Refusal r : refusals) {
+      if (r == null) {
+        ok++;
+      } else {
+        core.events.refused(r.code());
+      }
+    }
+    core.events.admitted(ok);
     return new Admitted(hashes, refusals);
   }
 

@@ -1,0 +1,124 @@
+package io.prosima.node.metrics;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prosima.node.ledger.LedgerCore;
+import io.prosima.node.ledger.LedgerEvents;
+import io.prosima.proto.v1.RefusalCode;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+
+/**
+ * A node's Prometheus metrics, in its own registry (several nodes may share a JVM in tests), and
+ * the text endpoint. The endpoint is plain HTTP without authentication, so it binds only to a
+ * loopback address: scrape it locally or through an authenticated proxy.
+ *
+ * <p>Round, peers, bytes sent/received and blocks synced arrive with the BFT engine and P2P; they
+ * are not exported before there is something real to count.
+ */
+public final class NodeMetrics implements LedgerEvents, AutoCloseable {
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final Counter admitted;
+  private final Counter refused;
+  private final Counter blocks;
+  private final Histogram txCommitLatency;
+  private final Histogram blockCommitDuration;
+  private HTTPServer server;
+
+  public NodeMetrics(LedgerCore core) {
+    GaugeWithCallback.builder()
+        .name("prosima_height")
+        .help("Height of the last committed block")
+        .callback(cb -> cb.call(core.store().height()))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("prosima_mempool_txs")
+        .help("Transactions admitted and not yet committed")
+        .callback(cb -> cb.call(core.mempoolSize()))
+        .register(registry);
+    admitted =
+        Counter.builder()
+            .name("prosima_txs_admitted_total")
+            .help("Transactions admitted to the mempool")
+            .register(registry);
+    refused =
+        Counter.builder()
+            .name("prosima_txs_refused_total")
+            .help("Transactions refused, at admission or execution, by reason")
+            .labelNames("code")
+            .register(registry);
+    blocks =
+        Counter.builder()
+            .name("prosima_blocks_committed_total")
+            .help("Blocks committed by this node")
+            .register(registry);
+    txCommitLatency =
+        Histogram.builder()
+            .name("prosima_tx_commit_latency_seconds")
+            .help("From admission to durable commit, per transaction")
+            .classicUpperBounds(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
+            .register(registry);
+    blockCommitDuration =
+        Histogram.builder()
+            .name("prosima_block_commit_seconds")
+            .help("From taking transactions out of the mempool to the synced write, per block")
+            .classicUpperBounds(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5)
+            .register(registry);
+  }
+
+  /** Starts the endpoint at {@code listen} (host:port, loopback only; port 0 picks one). */
+  public void serve(InetSocketAddress listen) throws IOException {
+    InetAddress address = listen.getAddress();
+    if (address == null || !address.isLoopbackAddress()) {
+      throw new IllegalArgumentException(
+          "metrics endpoint must listen on a loopback address (it has no authentication), got "
+              + listen.getHostString());
+    }
+    server =
+        HTTPServer.builder()
+            .inetAddress(address)
+            .port(listen.getPort())
+            .registry(registry)
+            .buildAndStart();
+  }
+
+  public int port() {
+    return server == null ? -1 : server.getPort();
+  }
+
+  @Override
+  public void admitted(int count) {
+    admitted.inc(count);
+  }
+
+  @Override
+  public void refused(RefusalCode code) {
+    refused.labelValues(code.name()).inc();
+  }
+
+  @Override
+  public void blockCommitted(long startNanos, long endNanos, long[] admittedAtNanos) {
+    blocks.inc();
+    blockCommitDuration.observe((endNanos - startNanos) / 1e9);
+    for (long at : admittedAtNanos) {
+      if (at > 0) {
+        txCommitLatency.observe((endNanos - at) / 1e9);
+      }
+    }
+  }
+
+  public PrometheusRegistry registry() {
+    return registry;
+  }
+
+  @Override
+  public void close() {
+    if (server != null) {
+      server.close();
+    }
+  }
+}
