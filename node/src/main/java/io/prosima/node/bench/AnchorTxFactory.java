@@ -1,6 +1,7 @@
 package io.prosima.node.bench;
 
 import com.google.protobuf.ByteString;
+import io.prosima.node.client.TxSigner;
 import io.prosima.proto.v1.EncryptionInfo;
 import io.prosima.proto.v1.ImageAnchor;
 import io.prosima.proto.v1.KeyFile;
@@ -11,7 +12,6 @@ import io.prosima.proto.v1.TileLeaf;
 import io.prosima.proto.v1.Transaction;
 import io.prosima.proto.wire.ImageLeaves;
 import io.prosima.proto.wire.Sha256;
-import io.prosima.proto.wire.TxCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,16 +67,7 @@ public final class AnchorTxFactory {
   }
 
   public Transaction sign(KeyFile key, long nonce, long expiryHeight, Payload payload) {
-    Transaction tx =
-        Transaction.newBuilder()
-            .setChainId(chainId)
-            .setSigner(key.getEd25519PublicKey())
-            .setNonce(nonce)
-            .setExpiryHeight(expiryHeight)
-            .setPayload(payload)
-            .build();
-    return TxCodec.sign(
-        tx, key.getEd25519PrivateKey().toByteArray(), key.getEd25519PublicKey().toByteArray());
+    return TxSigner.sign(chainId, key, nonce, expiryHeight, payload);
   }
 
   public Transaction anchorTx(KeyFile key, long nonce, long expiryHeight, String imageId) {

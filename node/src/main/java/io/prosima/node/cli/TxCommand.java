@@ -4,12 +4,12 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import io.grpc.StatusRuntimeException;
 import io.prosima.node.client.NodeClient;
+import io.prosima.node.client.TxSigner;
 import io.prosima.proto.v1.Payload;
 import io.prosima.proto.v1.StatusRequest;
 import io.prosima.proto.v1.SubmitRequest;
 import io.prosima.proto.v1.SubmitResponse;
 import io.prosima.proto.v1.Transaction;
-import io.prosima.proto.wire.TxCodec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,16 +70,7 @@ final class TxCommand {
         long height = node.query().getStatus(StatusRequest.getDefaultInstance()).getHeight();
         long n = nonce != null ? nonce : System.currentTimeMillis() * 1000;
         Transaction tx =
-            TxCodec.sign(
-                Transaction.newBuilder()
-                    .setChainId(genesis.getChainId())
-                    .setSigner(key.getEd25519PublicKey())
-                    .setNonce(n)
-                    .setExpiryHeight(height + expiresIn)
-                    .setPayload(payload)
-                    .build(),
-                key.getEd25519PrivateKey().toByteArray(),
-                key.getEd25519PublicKey().toByteArray());
+            TxSigner.sign(genesis.getChainId(), key, n, height + expiresIn, payload.build());
         SubmitResponse r =
             node.submit()
                 .submit(

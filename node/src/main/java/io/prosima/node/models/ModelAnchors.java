@@ -3,12 +3,12 @@ package io.prosima.node.models;
 import com.google.protobuf.ByteString;
 import io.prosima.imaging.model.AnchoredModel;
 import io.prosima.imaging.model.ModelExport;
+import io.prosima.node.client.TxSigner;
 import io.prosima.proto.v1.KeyFile;
 import io.prosima.proto.v1.Metric;
 import io.prosima.proto.v1.ModelAnchor;
 import io.prosima.proto.v1.Payload;
 import io.prosima.proto.v1.Transaction;
-import io.prosima.proto.wire.TxCodec;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -86,15 +86,7 @@ public final class ModelAnchors {
 
   private static Transaction sign(
       String chainId, KeyFile key, long nonce, long expiryHeight, ModelAnchor anchor) {
-    Transaction tx =
-        Transaction.newBuilder()
-            .setChainId(chainId)
-            .setSigner(key.getEd25519PublicKey())
-            .setNonce(nonce)
-            .setExpiryHeight(expiryHeight)
-            .setPayload(Payload.newBuilder().setModelAnchor(anchor))
-            .build();
-    return TxCodec.sign(
-        tx, key.getEd25519PrivateKey().toByteArray(), key.getEd25519PublicKey().toByteArray());
+    return TxSigner.sign(
+        chainId, key, nonce, expiryHeight, Payload.newBuilder().setModelAnchor(anchor).build());
   }
 }
