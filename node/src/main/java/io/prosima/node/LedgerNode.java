@@ -67,7 +67,6 @@ public final class LedgerNode implements AutoCloseable {
       Set<ByteString> chainKeys = new HashSet<>();
       genesis.getValidatorsList().forEach(v -> chainKeys.add(v.getPublicKey()));
       genesis.getClientsList().forEach(c -> chainKeys.add(c.getPublicKey()));
-      var executorView = core;
       this.grpc =
           new GrpcServer(
               address(config.grpcListen() != null ? config.grpcListen() : self.getGrpcAddress()),
@@ -76,7 +75,7 @@ public final class LedgerNode implements AutoCloseable {
               k ->
                   chainKeys.contains(k)
                       || store.state(io.prosima.consensus.execution.StateKeys.identity(k)) != null,
-              executorView,
+              core,
               admission,
               config);
     } catch (RuntimeException | IOException | GeneralSecurityException e) {

@@ -1,7 +1,6 @@
 package io.prosima.proto.wire;
 
 import com.google.protobuf.ByteString;
-import io.prosima.proto.v1.Block;
 import io.prosima.proto.v1.BlockHeader;
 import io.prosima.proto.v1.CommitCertificate;
 import io.prosima.proto.v1.CommitSignature;
@@ -99,10 +98,5 @@ public final class BlockCodec {
       return "signers hold " + signed + " of " + total + " weight, need more than 2/3";
     }
     return null;
-  }
-
-  /** Convenience for tests and single-validator chains: is the header the one committed? */
-  public static boolean headerMatches(Block block, byte[] blockId) {
-    return Arrays.equals(blockId(block.getHeader()), blockId);
   }
 }

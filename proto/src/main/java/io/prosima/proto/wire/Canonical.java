@@ -2,17 +2,13 @@ package io.prosima.proto.wire;
 
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.Descriptors;
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
-import com.google.protobuf.Parser;
 import java.io.IOException;
-import java.util.Arrays;
 
 /**
- * Canonical encoding: a message's bytes are canonical when re-serialising the parsed message gives
- * the same bytes back. That refuses unknown fields, duplicate fields, non-minimal varints and field
- * reordering, so one logical message has exactly one byte form, and hashes and signatures over it
- * are well defined.
+ * Canonical encoding: hashes and signatures are always taken over the deterministic serialization
+ * of a message (no signed message has map fields), and nodes refuse messages carrying unknown
+ * fields, so one logical message has exactly one byte form.
  */
 public final class Canonical {
   private Canonical() {}
@@ -29,22 +25,6 @@ public final class Canonical {
       throw new IllegalStateException("serialising into an exact-size array failed", e);
     }
     return out;
-  }
-
-  /** Parses {@code bytes} and refuses them unless they are the message's canonical form. */
-  public static <T extends Message> T parse(Parser<T> parser, byte[] bytes)
-      throws NonCanonicalException {
-    T message;
-    try {
-      message = parser.parseFrom(bytes);
-    } catch (InvalidProtocolBufferException e) {
-      throw new NonCanonicalException("not a valid protobuf message: " + e.getMessage());
-    }
-    if (!Arrays.equals(bytes(message), bytes)) {
-      throw new NonCanonicalException(
-          "bytes are not in canonical form (unknown, duplicate or reordered fields)");
-    }
-    return message;
   }
 
   /**
@@ -74,14 +54,5 @@ public final class Canonical {
       }
     }
     return false;
-  }
-
-  /** The bytes were valid protobuf but not in their one canonical form. */
-  public static final class NonCanonicalException extends Exception {
-    private static final long serialVersionUID = 1L;
-
-    public NonCanonicalException(String message) {
-      super(message);
-    }
   }
 }
