@@ -6,6 +6,8 @@ import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider;
+import io.prosima.p2p.tls.GenesisKeyTrustManager;
+import io.prosima.p2p.tls.KeyCertificates;
 import io.prosima.proto.v1.KeyFile;
 import java.security.GeneralSecurityException;
 import java.util.function.Predicate;

@@ -1,4 +1,4 @@
-package io.prosima.node.tls;
+package io.prosima.p2p.tls;
 
 import com.google.protobuf.ByteString;
 import java.security.cert.Certificate;
