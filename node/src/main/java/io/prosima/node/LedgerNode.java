@@ -7,8 +7,8 @@ import io.prosima.genesis.GenesisException;
 import io.prosima.genesis.GenesisFiles;
 import io.prosima.genesis.KeyFiles;
 import io.prosima.node.grpc.GrpcServer;
+import io.prosima.node.ledger.ConsensusDriver;
 import io.prosima.node.ledger.LedgerCore;
-import io.prosima.node.ledger.SoloBlockProducer;
 import io.prosima.node.ledger.TxAdmission;
 import io.prosima.node.metrics.NodeMetrics;
 import io.prosima.proto.v1.Genesis;
@@ -26,7 +26,7 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A running validator: store, admission, block production and the gRPC endpoint. */
+/** A running validator: store, admission, consensus, the p2p overlay and the gRPC endpoint. */
 public final class LedgerNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LedgerNode.class);
   public static final String DATA_DIR = "data";
@@ -36,7 +36,7 @@ public final class LedgerNode implements AutoCloseable {
   private final RocksDbLedgerStore store;
   private final LedgerCore core;
   private final TxAdmission admission;
-  private final SoloBlockProducer producer;
+  private final ConsensusDriver consensus;
   private final GrpcServer grpc;
   private final NodeMetrics metrics;
 
@@ -63,7 +63,10 @@ public final class LedgerNode implements AutoCloseable {
         metrics.serve(address(config.metricsListen()));
       }
       this.admission = new TxAdmission(core, config.verifyThreads());
-      this.producer = new SoloBlockProducer(core, key, clock);
+      this.consensus =
+          new ConsensusDriver(
+              core, admission, key, ConsensusDriver.bftConfig(genesis.getChainId()), clock);
+      metrics.watchConsensus(consensus);
       Set<ByteString> chainKeys = new HashSet<>();
       genesis.getValidatorsList().forEach(v -> chainKeys.add(v.getPublicKey()));
       genesis.getClientsList().forEach(c -> chainKeys.add(c.getPublicKey()));
@@ -82,7 +85,7 @@ public final class LedgerNode implements AutoCloseable {
       store.close();
       throw e;
     }
-    producer.start();
+    consensus.start();
     log.info(
         "node {} serving gRPC on port {}, chain {} at height {}",
         self.getName(),
@@ -130,7 +133,7 @@ public final class LedgerNode implements AutoCloseable {
   @Override
   public void close() {
     grpc.close();
-    producer.close();
+    consensus.close();
     admission.close();
     metrics.close();
     store.close();

@@ -2,6 +2,7 @@ package io.prosima.storage;
 
 import com.google.protobuf.ByteString;
 import io.prosima.proto.v1.CommittedBlock;
+import io.prosima.proto.v1.SignedVoteRecordData;
 import io.prosima.proto.v1.TxLocation;
 import java.util.List;
 import java.util.Optional;
@@ -48,6 +49,18 @@ public interface LedgerStore extends AutoCloseable {
   void commit(
       CommittedBlock block, byte[] blockId, List<byte[]> txHashes, SortedMap<byte[], byte[]> writes)
       throws StorageException;
+
+  /**
+   * The consensus WAL: what this validator last signed, or empty on a fresh node. See {@link
+   * #saveSignedVotes}.
+   */
+  Optional<SignedVoteRecordData> signedVotes();
+
+  /**
+   * Replaces the consensus WAL record with a synced write. A validator calls this before sending
+   * any vote or proposal, so a restart never signs a second, conflicting message.
+   */
+  void saveSignedVotes(SignedVoteRecordData record) throws StorageException;
 
   @Override
   void close();

@@ -3,6 +3,7 @@ package io.prosima.storage;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.prosima.proto.v1.CommittedBlock;
+import io.prosima.proto.v1.SignedVoteRecordData;
 import io.prosima.proto.v1.Transaction;
 import io.prosima.proto.v1.TxLocation;
 import io.prosima.proto.wire.BlockCodec;
@@ -34,6 +35,8 @@ public final class RocksDbLedgerStore implements LedgerStore {
   public static final int PAGE_TXS_MAX = 1000;
 
   private static final byte[] TIP_KEY = "tip".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] SIGNED_VOTES_KEY =
+      "signed_votes".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   private static final List<String> FAMILIES =
       List.of("blocks", "block_ids", "txs", "by_image", "by_signer", "state");
 
@@ -350,6 +353,28 @@ public final class RocksDbLedgerStore implements LedgerStore {
       throw new StorageException("commit of height " + height + " failed: " + e.getMessage(), e);
     }
     tip = new Tip(height, blockId.clone(), committed.getStateHashAfter().toByteArray());
+  }
+
+  @Override
+  public Optional<SignedVoteRecordData> signedVotes() {
+    byte[] raw = get(meta, SIGNED_VOTES_KEY, "meta/signed_votes");
+    if (raw == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(SignedVoteRecordData.parseFrom(raw));
+    } catch (InvalidProtocolBufferException e) {
+      throw new StorageCorruptionException("storage corruption: unreadable signed-vote record");
+    }
+  }
+
+  @Override
+  public synchronized void saveSignedVotes(SignedVoteRecordData record) throws StorageException {
+    try {
+      db.put(meta, syncWrite, SIGNED_VOTES_KEY, Checksummed.wrap(record.toByteArray()));
+    } catch (RocksDBException e) {
+      throw new StorageException("cannot write the signed-vote record: " + e.getMessage(), e);
+    }
   }
 
   private static byte[] u64(long v) {

@@ -197,6 +197,27 @@ class RocksDbLedgerStoreTest {
     }
   }
 
+  @Test
+  void theSignedVoteRecordIsReplacedAndSurvivesReopening() throws Exception {
+    var first =
+        io.prosima.proto.v1.SignedVoteRecordData.newBuilder()
+            .setLastPrevote(io.prosima.proto.v1.Vote.newBuilder().setHeight(3).setRound(1).build())
+            .build();
+    var second =
+        first.toBuilder()
+            .setLastPrecommit(
+                io.prosima.proto.v1.Vote.newBuilder().setHeight(3).setRound(2).build())
+            .build();
+    try (RocksDbLedgerStore store = RocksDbLedgerStore.open(dir)) {
+      assertTrue(store.signedVotes().isEmpty());
+      store.saveSignedVotes(first);
+      store.saveSignedVotes(second);
+    }
+    try (RocksDbLedgerStore store = RocksDbLedgerStore.open(dir)) {
+      assertEquals(second, store.signedVotes().orElseThrow());
+    }
+  }
+
   private void corrupt(String family, byte[] key) throws Exception {
     List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
     List<String> names =

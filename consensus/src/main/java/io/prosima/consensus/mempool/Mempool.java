@@ -131,6 +131,11 @@ public final class Mempool {
     }
   }
 
+  /** The pending entry with this hash, or null. */
+  public Entry get(byte[] hash) {
+    return byHash.get(ByteString.copyFrom(hash));
+  }
+
   public boolean contains(byte[] hash) {
     return byHash.containsKey(ByteString.copyFrom(hash));
   }

@@ -6,9 +6,11 @@ import io.prosima.consensus.execution.TxRules;
 import io.prosima.proto.v1.RefusalCode;
 import io.prosima.proto.v1.Transaction;
 import io.prosima.proto.wire.TxCodec;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
+import java.util.function.Consumer;
 import java.util.stream.IntStream;
 
 /**
@@ -19,10 +21,17 @@ import java.util.stream.IntStream;
 public final class TxAdmission implements AutoCloseable {
   private final LedgerCore core;
   private final ForkJoinPool verifiers;
+  // Told about transactions clients submitted here and the mempool took, to pass them on to peers.
+  private volatile Consumer<List<Transaction>> admittedLocally = txs -> {};
 
   public TxAdmission(LedgerCore core, int verifyThreads) {
     this.core = core;
     this.verifiers = new ForkJoinPool(verifyThreads);
+  }
+
+  /** Called with each batch of client-submitted transactions the mempool admitted. */
+  public void onAdmittedLocally(Consumer<List<Transaction>> listener) {
+    this.admittedLocally = listener;
   }
 
   /** The hash of each transaction and, when refused, why (null when admitted). */
@@ -35,7 +44,46 @@ public final class TxAdmission implements AutoCloseable {
     return hashes;
   }
 
+  /** Admits transactions a client submitted to this node; admitted ones go on to peers. */
   public Admitted admit(List<Transaction> txs, byte[][] hashes) {
+    Admitted result = admit(txs, hashes, false);
+    List<Transaction> taken = new ArrayList<>();
+    for (int i = 0; i < txs.size(); i++) {
+      if (result.refusals[i] == null) {
+        taken.add(txs.get(i));
+      }
+    }
+    if (!taken.isEmpty()) {
+      admittedLocally.accept(taken);
+    }
+    return result;
+  }
+
+  /** Admits transactions a peer passed on; nothing is passed on again (gossip relays them). */
+  public Admitted admitFromPeer(List<Transaction> txs) {
+    return admit(txs, hashAll(txs), true);
+  }
+
+  /**
+   * The stateless and signature checks of a proposed block's transactions, in parallel; entries
+   * with {@code known[i]} set (already verified at admission) are skipped. Null means it passed.
+   */
+  public Refusal[] verify(List<Transaction> txs, boolean[] known) {
+    Refusal[] refusals = new Refusal[txs.size()];
+    String chainId = core.genesis.getChainId();
+    var params = core.genesis.getConsensus();
+    runParallel(
+        txs.size(),
+        i -> {
+          if (!known[i]) {
+            Refusal r = TxRules.checkStateless(txs.get(i), chainId, params);
+            refusals[i] = r != null ? r : TxRules.checkSignature(txs.get(i));
+          }
+        });
+    return refusals;
+  }
+
+  private Admitted admit(List<Transaction> txs, byte[][] hashes, boolean fromPeer) {
     int n = txs.size();
     Refusal[] refusals = new Refusal[n];
     String chainId = core.genesis.getChainId();
@@ -78,7 +126,8 @@ public final class TxAdmission implements AutoCloseable {
     for (Refusal r : refusals) {
       if (r == null) {
         ok++;
-      } else {
+      } else if (!fromPeer) {
+        // A peer's duplicates (the same tx through two neighbours) are not client refusals.
         core.events.refused(r.code());
       }
     }

@@ -1,10 +1,12 @@
 package io.prosima.node.metrics;
 
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prosima.node.ledger.ConsensusDriver;
 import io.prosima.node.ledger.LedgerCore;
 import io.prosima.node.ledger.LedgerEvents;
 import io.prosima.proto.v1.RefusalCode;
@@ -16,9 +18,6 @@ import java.net.InetSocketAddress;
  * A node's Prometheus metrics, in its own registry (several nodes may share a JVM in tests), and
  * the text endpoint. The endpoint is plain HTTP without authentication, so it binds only to a
  * loopback address: scrape it locally or through an authenticated proxy.
- *
- * <p>Round, peers, bytes sent/received and blocks synced arrive with the BFT engine and P2P; they
- * are not exported before there is something real to count.
  */
 public final class NodeMetrics implements LedgerEvents, AutoCloseable {
   private final PrometheusRegistry registry = new PrometheusRegistry();
@@ -68,6 +67,20 @@ public final class NodeMetrics implements LedgerEvents, AutoCloseable {
             .help("From taking transactions out of the mempool to the synced write, per block")
             .classicUpperBounds(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5)
             .register(registry);
+  }
+
+  /** Consensus gauges: the core's current round and the blocks this node took from block sync. */
+  public void watchConsensus(ConsensusDriver consensus) {
+    GaugeWithCallback.builder()
+        .name("prosima_round")
+        .help("Consensus round of the height being decided")
+        .callback(cb -> cb.call(consensus.round()))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("prosima_blocks_synced_total")
+        .help("Blocks committed from block sync (fetched from peers, certificate checked)")
+        .callback(cb -> cb.call(consensus.blocksSynced()))
+        .register(registry);
   }
 
   /** Starts the endpoint at {@code listen} (host:port, loopback only; port 0 picks one). */

@@ -1,0 +1,349 @@
+package io.prosima.node.ledger;
+
+import com.google.protobuf.ByteString;
+import io.prosima.consensus.bft.Action;
+import io.prosima.consensus.bft.BftConfig;
+import io.prosima.consensus.bft.BftCore;
+import io.prosima.consensus.bft.Event;
+import io.prosima.consensus.bft.SignedVoteRecord;
+import io.prosima.genesis.ValidatorSet;
+import io.prosima.proto.v1.Block;
+import io.prosima.proto.v1.CommittedBlock;
+import io.prosima.proto.v1.ConsensusMessage;
+import io.prosima.proto.v1.GossipBody;
+import io.prosima.proto.v1.KeyFile;
+import io.prosima.proto.v1.Transaction;
+import io.prosima.proto.v1.TxBatch;
+import io.prosima.storage.StorageException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The thin driver of the BFT core (DESIGN.md, Consensus): one thread owns the core and the store's
+ * write side; everything else (peer messages, timers, transactions arriving) reaches it through one
+ * queue. It carries out the core's actions in order, and a signed vote or proposal is synced to the
+ * WAL before it is handed to the network.
+ *
+ * <p>Besides the core's own actions the driver: re-sends this node's signed messages of the current
+ * height now and then (TCP delivers while a connection lives; a peer that reconnected or restarted
+ * has lost them), passes admitted transactions to peers so any proposer can include them, and feeds
+ * blocks fetched by block sync to the core, which checks their certificates.
+ */
+public final class ConsensusDriver implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ConsensusDriver.class);
+
+  /** How long a proposer with an empty mempool waits for transactions before proposing none. */
+  static final long EMPTY_BLOCK_WAIT_MS = 500;
+
+  /** Own signed messages of the current height are sent again this often. */
+  static final long RESEND_INTERVAL_MS = 1_000;
+
+  /** Synced blocks held for later heights, at most. */
+  static final int SYNCED_BLOCKS_HELD_MAX = 256;
+
+  /** Timeouts for validators on one LAN or machine; they grow per round (BftConfig). */
+  public static BftConfig bftConfig(String chainId) {
+    return new BftConfig(chainId, 1_000, 500, 500, 250, 500, 250, 30_000);
+  }
+
+  private record Synced(List<CommittedBlock> blocks) {}
+
+  private record TxsArrived() {}
+
+  private final LedgerCore core;
+  private final TxAdmission admission;
+  private final LedgerBlockValidator validator;
+  private final BlockProposer proposer;
+  private final BlockApplier applier;
+  private final BftCore bft;
+  private final LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
+  private final ScheduledExecutorService timers;
+  private final ExecutorService peerAdmission;
+  private final Thread thread;
+  private final TreeMap<Long, CommittedBlock> syncedAhead = new TreeMap<>();
+  private volatile Consumer<GossipBody> network = body -> {};
+  private volatile boolean running = true;
+  private volatile int round;
+  private final AtomicLong blocksSynced = new AtomicLong();
+  private final AtomicLong dropped = new AtomicLong();
+
+  // Driver-thread state.
+  private long heightStartNanos = System.nanoTime();
+  // The (height, round) the core asked this node to propose for, while it waits for txs; or null.
+  private long[] pendingProposal;
+  private long proposalDeadlineNanos;
+  private long nextResendNanos;
+
+  public ConsensusDriver(
+      LedgerCore core, TxAdmission admission, KeyFile key, BftConfig config, Clock clock)
+      throws StorageException {
+    this.core = core;
+    this.admission = admission;
+    this.validator = new LedgerBlockValidator(core, admission);
+    this.proposer = new BlockProposer(core, validator, key.getEd25519PublicKey(), clock);
+    this.applier = new BlockApplier(core, validator);
+    SignedVoteRecord record =
+        core.store.signedVotes().map(VoteRecords::fromData).orElse(SignedVoteRecord.EMPTY);
+    this.bft =
+        new BftCore(
+            config,
+            new ValidatorSet(core.genesis),
+            key.getEd25519PrivateKey().toByteArray(),
+            validator,
+            core.store.height() + 1,
+            record);
+    this.timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "consensus-timers"));
+    this.peerAdmission = Executors.newSingleThreadExecutor(r -> daemon(r, "peer-tx-admission"));
+    this.thread = new Thread(this::loop, "consensus");
+    admission.onAdmittedLocally(this::passOn);
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  /** Where broadcasts go (the p2p overlay); a chain of one validator needs none. */
+  public void connect(Consumer<GossipBody> network) {
+    this.network = network;
+  }
+
+  public void start() {
+    inbox.add(new Event.Start());
+    thread.start();
+  }
+
+  // ---- Inputs, from any thread ----------------------------------------------------------------
+
+  /** A gossip body from a peer (p2p thread: must not block). */
+  public void onGossip(GossipBody body) {
+    if (body.hasConsensus()) {
+      ConsensusMessage m = body.getConsensus();
+      inbox.add(
+          m.hasProposal()
+              ? new Event.ProposalReceived(m.getProposal())
+              : new Event.VoteReceived(m.getVote()));
+    } else if (body.hasTxs()) {
+      List<Transaction> txs = body.getTxs().getTxsList();
+      peerAdmission.execute(
+          () -> {
+            admission.admitFromPeer(txs);
+            inbox.add(new TxsArrived());
+          });
+    }
+  }
+
+  /** Blocks a peer sent for block sync; the core checks each certificate before committing. */
+  public void onSyncedBlocks(List<CommittedBlock> blocks) {
+    inbox.add(new Synced(List.copyOf(blocks)));
+  }
+
+  /** Committed blocks from {@code from} on, for a peer that is behind. */
+  public List<CommittedBlock> blocks(long from, int max, long maxBytes) {
+    List<CommittedBlock> out = new ArrayList<>();
+    long bytes = 0;
+    long top = core.store.height();
+    for (long h = from; h <= top && out.size() < max; h++) {
+      CommittedBlock b = core.store.block(h).orElseThrow();
+      bytes += b.getSerializedSize();
+      if (bytes > maxBytes && !out.isEmpty()) {
+        break;
+      }
+      out.add(b);
+    }
+    return out;
+  }
+
+  public long height() {
+    return core.store.height();
+  }
+
+  /** The round the core is in (for metrics). */
+  public int round() {
+    return round;
+  }
+
+  public long blocksSynced() {
+    return blocksSynced.get();
+  }
+
+  private void passOn(List<Transaction> txs) {
+    network.accept(GossipBody.newBuilder().setTxs(TxBatch.newBuilder().addAllTxs(txs)).build());
+    inbox.add(new TxsArrived());
+  }
+
+  // ---- The driver thread ----------------------------------------------------------------------
+
+  private void loop() {
+    try {
+      while (running) {
+        Object in = inbox.poll(waitMs(), TimeUnit.MILLISECONDS);
+        if (in instanceof Event e) {
+          process(bft.onEvent(e));
+        } else if (in instanceof Synced s) {
+          holdSynced(s.blocks());
+        }
+        feedSynced();
+        maybePropose();
+        maybeResend();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (StorageException e) {
+      // A failed durable write leaves the node unable to promise anything: stop taking part.
+      log.error("consensus stopped: durable write failed: {}", e.getMessage());
+    } catch (RuntimeException e) {
+      log.error("consensus stopped by an unexpected error", e);
+    }
+  }
+
+  private long waitMs() {
+    long now = System.nanoTime();
+    long until = nextResendNanos;
+    if (pendingProposal != null) {
+      until = Math.min(until, proposalDeadlineNanos);
+    }
+    return Math.max(1, TimeUnit.NANOSECONDS.toMillis(until - now));
+  }
+
+  private void process(List<Action> actions) throws StorageException {
+    long decided = -1;
+    for (Action a : actions) {
+      if (a instanceof Action.PersistVote p) {
+        core.store.saveSignedVotes(VoteRecords.toData(p.record()));
+      } else if (a instanceof Action.Broadcast b) {
+        network.accept(GossipBody.newBuilder().setConsensus(b.message()).build());
+      } else if (a instanceof Action.ScheduleTimeout t) {
+        var fired = new Event.TimeoutFired(t.height(), t.round(), t.step());
+        timers.schedule(() -> inbox.add(fired), t.delayMs(), TimeUnit.MILLISECONDS);
+      } else if (a instanceof Action.RequestProposal r) {
+        pendingProposal = new long[] {r.height(), r.round()};
+        proposalDeadlineNanos =
+            System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(EMPTY_BLOCK_WAIT_MS);
+      } else if (a instanceof Action.Commit c) {
+        applier.apply(c.height(), c.block(), c.certificate(), heightStartNanos);
+        decided = c.height();
+      } else if (a instanceof Action.EvidenceFound ev) {
+        onEvidence(ev);
+      } else if (a instanceof Action.Dropped d) {
+        dropped.incrementAndGet();
+        log.debug("dropped: {}", d.reason());
+      }
+    }
+    round = bft.round();
+    if (decided > 0) {
+      heightStartNanos = System.nanoTime();
+      pendingProposal = null;
+      syncedAhead.headMap(decided + 1).clear();
+      process(bft.onEvent(new Event.NewHeight(decided + 1)));
+    }
+  }
+
+  private void onEvidence(Action.EvidenceFound ev) {
+    log.warn(
+        "equivocation by validator {} at height {} round {}",
+        shortKey(ev.evidence().getVoteA().getValidator()),
+        ev.evidence().getVoteA().getHeight(),
+        ev.evidence().getVoteA().getRound());
+  }
+
+  /** Proposes once transactions wait or the empty-block wait is over. */
+  private void maybePropose() throws StorageException {
+    long[] p = pendingProposal;
+    if (p == null) {
+      return;
+    }
+    if (p[0] != bft.height() || p[1] != bft.round()) {
+      pendingProposal = null; // the core moved on
+      return;
+    }
+    if (core.mempoolSize() == 0 && System.nanoTime() < proposalDeadlineNanos) {
+      return;
+    }
+    pendingProposal = null;
+    Block block = proposer.build(p[0]);
+    process(bft.onEvent(new Event.BlockReady(p[0], (int) p[1], block)));
+  }
+
+  private void maybeResend() {
+    long now = System.nanoTime();
+    if (now - nextResendNanos < 0) {
+      return;
+    }
+    nextResendNanos = now + TimeUnit.MILLISECONDS.toNanos(RESEND_INTERVAL_MS);
+    long h = bft.height();
+    SignedVoteRecord r = bft.record();
+    if (r.lastProposal() != null && r.lastProposal().getHeight() == h) {
+      send(ConsensusMessage.newBuilder().setProposal(r.lastProposal()).build());
+    }
+    if (r.lastPrevote() != null && r.lastPrevote().getHeight() == h) {
+      send(ConsensusMessage.newBuilder().setVote(r.lastPrevote()).build());
+    }
+    if (r.lastPrecommit() != null && r.lastPrecommit().getHeight() == h) {
+      send(ConsensusMessage.newBuilder().setVote(r.lastPrecommit()).build());
+    }
+  }
+
+  private void send(ConsensusMessage m) {
+    network.accept(GossipBody.newBuilder().setConsensus(m).build());
+  }
+
+  private void holdSynced(List<CommittedBlock> blocks) {
+    long tip = core.store.height();
+    for (CommittedBlock b : blocks) {
+      long h = b.getBlock().getHeader().getHeight();
+      if (h > tip && h <= tip + SYNCED_BLOCKS_HELD_MAX) {
+        syncedAhead.put(h, b);
+      }
+    }
+  }
+
+  /** Gives the core each synced block of its current height, in order, while they commit. */
+  private void feedSynced() throws StorageException {
+    while (true) {
+      CommittedBlock next = syncedAhead.remove(bft.height());
+      if (next == null) {
+        return;
+      }
+      long before = core.store.height();
+      process(bft.onEvent(new Event.CommitReceived(next.getBlock(), next.getCommit())));
+      if (core.store.height() == before) {
+        return; // refused (bad certificate or block): wait for another copy
+      }
+      blocksSynced.incrementAndGet();
+    }
+  }
+
+  private static String shortKey(ByteString key) {
+    StringBuilder s = new StringBuilder();
+    for (int i = 0; i < Math.min(4, key.size()); i++) {
+      s.append(String.format("%02x", key.byteAt(i)));
+    }
+    return s.toString();
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    thread.interrupt();
+    try {
+      thread.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    timers.shutdownNow();
+    peerAdmission.shutdownNow();
+  }
+}

@@ -1,0 +1,135 @@
+package io.prosima.node.ledger;
+
+import com.google.protobuf.ByteString;
+import io.prosima.consensus.bft.BlockValidator;
+import io.prosima.consensus.execution.BlockExecutor;
+import io.prosima.consensus.execution.Refusal;
+import io.prosima.genesis.ValidatorSet;
+import io.prosima.proto.v1.Block;
+import io.prosima.proto.v1.BlockHeader;
+import io.prosima.proto.v1.Transaction;
+import io.prosima.proto.wire.BlockCodec;
+import io.prosima.proto.wire.MerkleTree;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * valid(v) for the BFT core: a proposed or synced block must extend this node's tip exactly
+ * (height, parent id, state hash, the parent's commit certificate), respect the size limits, and
+ * every transaction in it must pass every check and apply. Signatures are verified in parallel on
+ * all cores, skipping transactions this node already verified when its mempool admitted them.
+ *
+ * <p>The execution of each valid block is kept (by block id) until the next height, so the commit
+ * writes the result the vote was based on without executing the block a second time.
+ */
+final class LedgerBlockValidator implements BlockValidator {
+  private static final byte[] NO_PARENT = new byte[32];
+
+  private final LedgerCore core;
+  private final TxAdmission admission;
+  private final ValidatorSet validators;
+  private final Map<ByteString, BlockExecutor.Execution> executed = new HashMap<>();
+
+  LedgerBlockValidator(LedgerCore core, TxAdmission admission) {
+    this.core = core;
+    this.admission = admission;
+    this.validators = new ValidatorSet(core.genesis);
+  }
+
+  @Override
+  public String check(Block block) {
+    var params = core.genesis.getConsensus();
+    BlockHeader h = block.getHeader();
+    long height = core.store.height() + 1;
+    if (!h.getChainId().equals(core.genesis.getChainId())) {
+      return "block of another chain";
+    }
+    if (h.getHeight() != height) {
+      return "block height " + h.getHeight() + " is not the next height " + height;
+    }
+    if (block.getTxsCount() > params.getBlockTxsMax()) {
+      return "block has " + block.getTxsCount() + " txs, more than " + params.getBlockTxsMax();
+    }
+    if (block.getSerializedSize() > params.getBlockBytesMax()) {
+      return "block is larger than " + params.getBlockBytesMax() + " bytes";
+    }
+    if (h.getTxCount() != block.getTxsCount()) {
+      return "header tx_count does not match the block's transactions";
+    }
+    byte[] parentId = core.store.lastBlockId().orElse(NO_PARENT);
+    if (!Arrays.equals(h.getPreviousHash().toByteArray(), parentId)) {
+      return "previous_hash is not this node's tip";
+    }
+    byte[] stateBefore = core.stateHashBefore();
+    if (!Arrays.equals(h.getStateHash().toByteArray(), stateBefore)) {
+      return "state_hash does not match the state after the parent";
+    }
+    if (validators.get(h.getProposer()).isEmpty()) {
+      return "proposer is not a validator";
+    }
+    String parent = checkParent(h, height, parentId);
+    if (parent != null) {
+      return parent;
+    }
+    List<Transaction> txs = block.getTxsList();
+    byte[][] hashes = admission.hashAll(txs);
+    if (!Arrays.equals(h.getTxRoot().toByteArray(), MerkleTree.root(Arrays.asList(hashes)))) {
+      return "tx_root does not match the block's transactions";
+    }
+    boolean[] known = new boolean[txs.size()];
+    synchronized (core.lock) {
+      for (int i = 0; i < known.length; i++) {
+        known[i] = core.mempool.contains(hashes[i]);
+      }
+    }
+    Refusal[] refusals = admission.verify(txs, known);
+    for (int i = 0; i < refusals.length; i++) {
+      if (refusals[i] != null) {
+        return "tx " + i + " refused: " + refusals[i].message();
+      }
+    }
+    BlockExecutor.Execution exec =
+        core.executor.execute(
+            txs, Arrays.asList(hashes), core.store::state, height, stateBefore, (tx, hash) -> true);
+    if (!exec.rejected().isEmpty()) {
+      BlockExecutor.Rejected r = exec.rejected().get(0);
+      return "a tx does not apply: " + r.refusal().message();
+    }
+    remember(BlockCodec.blockId(h), exec);
+    return null;
+  }
+
+  private String checkParent(BlockHeader h, long height, byte[] parentId) {
+    if (height == 1) {
+      return h.hasLastCommit() ? "the first block carries a last_commit" : null;
+    }
+    var parent = core.store.block(height - 1).orElseThrow().getBlock().getHeader();
+    if (h.getTimeMs() <= parent.getTimeMs()) {
+      return "block time is not after its parent's";
+    }
+    if (!h.hasLastCommit() || h.getLastCommit().getHeight() != height - 1) {
+      return "last_commit missing or for another height";
+    }
+    String bad =
+        BlockCodec.checkCommit(
+            core.genesis.getChainId(), parentId, h.getLastCommit(), validators.weights());
+    return bad == null ? null : "last_commit: " + bad;
+  }
+
+  /** Keeps an execution (a valid block's, or the proposer's own) for the commit. */
+  void remember(byte[] blockId, BlockExecutor.Execution exec) {
+    executed.put(ByteString.copyFrom(blockId), exec);
+  }
+
+  /** The execution of a block that was checked at the current height, or null. */
+  BlockExecutor.Execution executionOf(byte[] blockId) {
+    return executed.get(ByteString.copyFrom(blockId));
+  }
+
+  /** Forgets every kept execution: they all build on the previous tip. */
+  void newHeight() {
+    executed.clear();
+  }
+}
