@@ -20,7 +20,7 @@ final class TxIndexKeys {
       case ACCESS_GRANT -> p.getAccessGrant().getImageId();
       case ACCESS_REVOKE -> p.getAccessRevoke().getImageId();
       case ACCESS_LOG -> p.getAccessLog().getImageId();
-      case MODEL_ANCHOR, IDENTITY_REGISTRATION, KIND_NOT_SET -> null;
+      case MODEL_ANCHOR, IDENTITY_REGISTRATION, EQUIVOCATION_EVIDENCE, KIND_NOT_SET -> null;
     };
   }
 

@@ -53,6 +53,9 @@ final class Applier {
       case ACCESS_REVOKE ->
           view.deleteGrant(p.getAccessRevoke().getImageId(), p.getAccessRevoke().getGrantee());
       case IDENTITY_REGISTRATION -> view.putIdentity(p.getIdentityRegistration().getIdentity());
+      // Both votes share validator, height, round and type, so either one names the record.
+      case EQUIVOCATION_EVIDENCE ->
+          view.putEvidence(p.getEquivocationEvidence().getEvidence().getVoteA(), height, hash);
       // Records and logs live in the transaction index (by image id); they change no state
       // beyond the signer's nonce.
       case RECONSTRUCTION_RECORD, VERIFICATION_RECORD, ACCESS_LOG -> {}

@@ -9,6 +9,7 @@ import io.prosima.proto.v1.GrantRecord;
 import io.prosima.proto.v1.Identity;
 import io.prosima.proto.v1.ImageRecord;
 import io.prosima.proto.v1.ModelRecord;
+import io.prosima.proto.v1.Vote;
 import io.prosima.proto.wire.Canonical;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
@@ -104,6 +105,38 @@ public final class LedgerView {
 
   public Optional<GrantRecord> grant(String imageId, ByteString grantee) {
     return readRecord(StateKeys.grant(imageId, grantee), GrantRecord.parser());
+  }
+
+  /**
+   * Whether the equivocation {@code vote} is part of (its validator, height, round and type) is
+   * already recorded on chain.
+   */
+  public boolean evidenceRecorded(Vote vote) {
+    return read(StateKeys.evidence(vote)) != null;
+  }
+
+  /**
+   * The height at which the equivocation {@code vote} is part of was recorded, if it was. The
+   * stored value is u64be(height) || transaction hash.
+   */
+  public Optional<Long> evidenceHeight(Vote vote) {
+    byte[] bytes = read(StateKeys.evidence(vote));
+    if (bytes == null) {
+      return Optional.empty();
+    }
+    if (bytes.length < Long.BYTES) {
+      throw new IllegalStateException("evidence record has " + bytes.length + " bytes");
+    }
+    return Optional.of(ByteBuffer.wrap(bytes).getLong());
+  }
+
+  void putEvidence(Vote vote, long height, ByteString txHash) {
+    writes.put(
+        StateKeys.evidence(vote),
+        ByteBuffer.allocate(Long.BYTES + txHash.size())
+            .putLong(height)
+            .put(txHash.toByteArray())
+            .array());
   }
 
   void putIdentity(Identity identity) {

@@ -3,9 +3,11 @@ package io.prosima.consensus.execution;
 import static io.prosima.proto.v1.RefusalCode.REFUSAL_MERKLE_ROOT_MISMATCH;
 import static io.prosima.proto.v1.RefusalCode.REFUSAL_PAYLOAD_INVALID;
 
+import io.prosima.genesis.ValidatorSet;
 import io.prosima.proto.v1.AccessGrant;
 import io.prosima.proto.v1.AccessLog;
 import io.prosima.proto.v1.AccessRevoke;
+import io.prosima.proto.v1.EquivocationEvidence;
 import io.prosima.proto.v1.IdentityRegistration;
 import io.prosima.proto.v1.ImageAnchor;
 import io.prosima.proto.v1.Metric;
@@ -58,6 +60,8 @@ final class PayloadRules {
       case ACCESS_REVOKE -> revoke(p.getAccessRevoke());
       case ACCESS_LOG -> log(p.getAccessLog());
       case IDENTITY_REGISTRATION -> registration(p.getIdentityRegistration());
+      case EQUIVOCATION_EVIDENCE ->
+          p.getEquivocationEvidence().hasEvidence() ? null : invalid("evidence is required");
       case KIND_NOT_SET -> invalid("payload is empty");
     };
   }
@@ -242,6 +246,15 @@ final class PayloadRules {
       }
     }
     return null;
+  }
+
+  /**
+   * The full evidence check ({@link EvidenceTxs#check}); it needs the validator set, so it runs
+   * with the stateful checks. Null when the evidence is valid.
+   */
+  static Refusal evidence(String chainId, ValidatorSet validators, EquivocationEvidence e) {
+    String reason = EvidenceTxs.check(chainId, validators, e.getEvidence());
+    return reason == null ? null : invalid("invalid equivocation evidence: " + reason);
   }
 
   private static Refusal imageId(String id) {

@@ -9,6 +9,11 @@ import java.util.Set;
 final class RolePolicy {
   private RolePolicy() {}
 
+  /** Payloads only genesis validators may sign (validators are not client identities). */
+  static boolean validatorsOnly(Payload.KindCase kind) {
+    return kind == Payload.KindCase.EQUIVOCATION_EVIDENCE;
+  }
+
   static Set<Role> allowed(Payload.KindCase kind) {
     return switch (kind) {
       // Hospitals own images: they anchor them, grant and revoke access, record reconstructions.
@@ -20,6 +25,8 @@ final class RolePolicy {
       case VERIFICATION_RECORD -> EnumSet.of(Role.ROLE_AUDITOR, Role.ROLE_HOSPITAL);
       case ACCESS_LOG -> EnumSet.of(Role.ROLE_HOSPITAL, Role.ROLE_AUDITOR, Role.ROLE_ADMIN);
       case IDENTITY_REGISTRATION -> EnumSet.of(Role.ROLE_ADMIN);
+      // No client role: only genesis validators, see validatorsOnly.
+      case EQUIVOCATION_EVIDENCE -> EnumSet.noneOf(Role.class);
       case KIND_NOT_SET -> EnumSet.noneOf(Role.class);
     };
   }

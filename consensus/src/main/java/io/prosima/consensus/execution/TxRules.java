@@ -2,6 +2,7 @@ package io.prosima.consensus.execution;
 
 import static io.prosima.proto.v1.RefusalCode.REFUSAL_BAD_SIGNATURE;
 import static io.prosima.proto.v1.RefusalCode.REFUSAL_CONFLICT;
+import static io.prosima.proto.v1.RefusalCode.REFUSAL_DUPLICATE;
 import static io.prosima.proto.v1.RefusalCode.REFUSAL_EXPIRED;
 import static io.prosima.proto.v1.RefusalCode.REFUSAL_EXPIRY_TOO_FAR;
 import static io.prosima.proto.v1.RefusalCode.REFUSAL_INSUFFICIENT_APPROVALS;
@@ -19,6 +20,7 @@ import io.prosima.proto.v1.AccessGrant;
 import io.prosima.proto.v1.AccessLog;
 import io.prosima.proto.v1.AccessRevoke;
 import io.prosima.proto.v1.ConsensusParams;
+import io.prosima.proto.v1.EquivocationEvidence;
 import io.prosima.proto.v1.IdentityRegistration;
 import io.prosima.proto.v1.ImageAnchor;
 import io.prosima.proto.v1.ImageRecord;
@@ -28,6 +30,7 @@ import io.prosima.proto.v1.Role;
 import io.prosima.proto.v1.Transaction;
 import io.prosima.proto.v1.ValidatorApproval;
 import io.prosima.proto.v1.VerificationRecord;
+import io.prosima.proto.v1.Vote;
 import io.prosima.proto.wire.Canonical;
 import io.prosima.proto.wire.DomainTags;
 import io.prosima.proto.wire.Ed25519Keys;
@@ -86,11 +89,27 @@ public final class TxRules {
    */
   public static Refusal checkStateful(Transaction tx, LedgerView view, long height) {
     Optional<io.prosima.proto.v1.Identity> signer = view.identity(tx.getSigner());
-    if (signer.isEmpty()) {
+    Role role;
+    if (RolePolicy.validatorsOnly(tx.getPayload().getKindCase())) {
+      // Validators sign these with their genesis key; they are not client identities.
+      if (view.validators().get(tx.getSigner()).isEmpty()) {
+        return signer.isEmpty()
+            ? Refusal.of(REFUSAL_UNKNOWN_SIGNER, "signer is neither an identity nor a validator")
+            : Refusal.of(
+                REFUSAL_ROLE_FORBIDDEN,
+                "only validators may submit "
+                    + kindName(tx)
+                    + " transactions, not role "
+                    + roleName(signer.get().getRole()));
+      }
+      role = Role.ROLE_UNSPECIFIED;
+    } else if (signer.isEmpty()) {
       return Refusal.of(REFUSAL_UNKNOWN_SIGNER, "signer is not a registered identity");
+    } else {
+      role = signer.get().getRole();
     }
-    Role role = signer.get().getRole();
-    if (!RolePolicy.allowed(tx.getPayload().getKindCase()).contains(role)) {
+    if (!RolePolicy.validatorsOnly(tx.getPayload().getKindCase())
+        && !RolePolicy.allowed(tx.getPayload().getKindCase()).contains(role)) {
       return Refusal.of(
           REFUSAL_ROLE_FORBIDDEN,
           "role " + roleName(role) + " may not submit " + kindName(tx) + " transactions");
@@ -121,8 +140,30 @@ public final class TxRules {
       case ACCESS_REVOKE -> revoke(tx.getPayload().getAccessRevoke(), tx.getSigner(), view);
       case ACCESS_LOG -> log(tx.getPayload().getAccessLog(), tx.getSigner(), role, view);
       case IDENTITY_REGISTRATION -> registration(tx.getPayload().getIdentityRegistration(), view);
+      case EQUIVOCATION_EVIDENCE -> evidence(tx, view);
       case KIND_NOT_SET -> Refusal.of(REFUSAL_MALFORMED, "payload is missing");
     };
+  }
+
+  private static Refusal evidence(Transaction tx, LedgerView view) {
+    EquivocationEvidence e = tx.getPayload().getEquivocationEvidence();
+    Refusal invalid = PayloadRules.evidence(tx.getChainId(), view.validators(), e);
+    if (invalid != null) {
+      return invalid;
+    }
+    Vote v = e.getEvidence().getVoteA();
+    if (view.evidenceRecorded(v)) {
+      return Refusal.of(
+          REFUSAL_DUPLICATE,
+          "equivocation by this validator at height "
+              + Long.toUnsignedString(v.getHeight())
+              + ", round "
+              + Integer.toUnsignedString(v.getRound())
+              + ", "
+              + v.getType()
+              + " is already recorded");
+    }
+    return null;
   }
 
   private static Refusal imageAnchor(ImageAnchor a, LedgerView view) {
