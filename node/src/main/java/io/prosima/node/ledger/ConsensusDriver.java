@@ -6,7 +6,9 @@ import io.prosima.consensus.bft.BftConfig;
 import io.prosima.consensus.bft.BftCore;
 import io.prosima.consensus.bft.Event;
 import io.prosima.consensus.bft.SignedVoteRecord;
+import io.prosima.consensus.execution.EvidenceTxs;
 import io.prosima.genesis.ValidatorSet;
+import io.prosima.node.client.TxSigner;
 import io.prosima.proto.v1.Block;
 import io.prosima.proto.v1.CommittedBlock;
 import io.prosima.proto.v1.ConsensusMessage;
@@ -49,6 +51,9 @@ public final class ConsensusDriver implements AutoCloseable {
   /** Own signed messages of the current height are sent again this often. */
   static final long RESEND_INTERVAL_MS = 1_000;
 
+  /** An evidence transaction must be included within this many heights. */
+  static final long EVIDENCE_EXPIRY_HEIGHTS = 1_000;
+
   /** Synced blocks held for later heights, at most. */
   static final int SYNCED_BLOCKS_HELD_MAX = 256;
 
@@ -67,6 +72,9 @@ public final class ConsensusDriver implements AutoCloseable {
   private final BlockProposer proposer;
   private final BlockApplier applier;
   private final BftCore bft;
+  private final KeyFile key;
+  private final Clock clock;
+  private long evidenceNonce;
   private final LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
   private final ScheduledExecutorService timers;
   private final ExecutorService peerAdmission;
@@ -90,6 +98,8 @@ public final class ConsensusDriver implements AutoCloseable {
       throws StorageException {
     this.core = core;
     this.admission = admission;
+    this.key = key;
+    this.clock = clock;
     this.validator = new LedgerBlockValidator(core, admission);
     this.proposer = new BlockProposer(core, validator, key.getEd25519PublicKey(), clock);
     this.applier = new BlockApplier(core, validator);
@@ -107,6 +117,8 @@ public final class ConsensusDriver implements AutoCloseable {
     this.peerAdmission = Executors.newSingleThreadExecutor(r -> daemon(r, "peer-tx-admission"));
     this.thread = new Thread(this::loop, "consensus");
     admission.onAdmittedLocally(this::passOn);
+    // First in the queue, so peer messages that arrive before start() follow it.
+    inbox.add(new Event.Start());
   }
 
   private static Thread daemon(Runnable r, String name) {
@@ -121,7 +133,6 @@ public final class ConsensusDriver implements AutoCloseable {
   }
 
   public void start() {
-    inbox.add(new Event.Start());
     thread.start();
   }
 
@@ -251,12 +262,33 @@ public final class ConsensusDriver implements AutoCloseable {
     }
   }
 
+  /**
+   * Records an equivocation on chain: a transaction signed with this validator's key, admitted here
+   * and passed on like a client's. Several validators may report the same equivocation; the ledger
+   * keeps the first and refuses the rest as duplicates.
+   */
   private void onEvidence(Action.EvidenceFound ev) {
     log.warn(
-        "equivocation by validator {} at height {} round {}",
+        "equivocation by validator {} at height {} round {}; recording evidence on chain",
         shortKey(ev.evidence().getVoteA().getValidator()),
         ev.evidence().getVoteA().getHeight(),
         ev.evidence().getVoteA().getRound());
+    evidenceNonce = Math.max(evidenceNonce + 1, clock.millis() * 1_000);
+    Transaction tx =
+        TxSigner.sign(
+            core.genesis.getChainId(),
+            key,
+            evidenceNonce,
+            core.store.height() + EVIDENCE_EXPIRY_HEIGHTS,
+            EvidenceTxs.payload(ev.evidence()));
+    peerAdmission.execute(
+        () -> {
+          List<Transaction> txs = List.of(tx);
+          TxAdmission.Admitted r = admission.admit(txs, admission.hashAll(txs));
+          if (r.refusals()[0] != null) {
+            log.info("evidence not admitted: {}", r.refusals()[0].message());
+          }
+        });
   }
 
   /** Proposes once transactions wait or the empty-block wait is over. */
