@@ -306,7 +306,12 @@ public final class LocalTestnet {
     try {
       Files.writeString(
           log,
-          "=== " + Instant.now() + " prosima testnet: starting " + validator(i).getName() + "\n",
+          (endsWithNewline(log) ? "" : "\n")
+              + "=== "
+              + Instant.now()
+              + " prosima testnet: starting "
+              + validator(i).getName()
+              + "\n",
           StandardCharsets.UTF_8,
           java.nio.file.StandardOpenOption.CREATE,
           java.nio.file.StandardOpenOption.APPEND);
@@ -648,6 +653,16 @@ public final class LocalTestnet {
         .collect(Collectors.joining(File.pathSeparator));
   }
 
+  private static boolean endsWithNewline(Path file) throws IOException {
+    if (!Files.exists(file) || Files.size(file) == 0) {
+      return true;
+    }
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
+      f.seek(f.length() - 1);
+      return f.read() == '\n';
+    }
+  }
+
   /** The last lines of the node's log, indented, for error messages. */
   private String tail(int i) {
     Path log = log(i);
@@ -658,10 +673,8 @@ public final class LocalTestnet {
       f.seek(len - n);
       f.readFully(buf);
       String[] lines = new String(buf, StandardCharsets.UTF_8).split("\n");
-      int from = Math.max(lines.length == 0 ? 0 : 1, lines.length - 5);
-      if (lines.length <= 5) {
-        from = 0;
-      }
+      // When we started mid-file, the first line is partial.
+      int from = Math.max(n < len ? 1 : 0, lines.length - 5);
       StringBuilder out = new StringBuilder();
       for (int k = from; k < lines.length; k++) {
         if (!lines[k].isBlank()) {
