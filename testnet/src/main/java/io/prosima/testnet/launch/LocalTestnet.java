@@ -76,6 +76,9 @@ public final class LocalTestnet {
   private final Genesis genesis;
   private final int basePort;
   private List<String> jvmOptions = DEFAULT_JVM_OPTIONS;
+  // Validators this object started and did not stop since: awaitReady waits for them even if
+  // they already died (so an early crash is reported, not skipped).
+  private final java.util.Set<Integer> started = new java.util.TreeSet<>();
 
   private LocalTestnet(Path dir, Genesis genesis) {
     this.dir = dir;
@@ -325,6 +328,7 @@ public final class LocalTestnet {
       Path tmp = home.resolve(PID_FILE + ".tmp");
       Files.writeString(tmp, p.pid() + "\n", StandardCharsets.US_ASCII);
       Files.move(tmp, home.resolve(PID_FILE), StandardCopyOption.ATOMIC_MOVE);
+      started.add(i);
     } catch (IOException e) {
       throw new LaunchException(
           "cannot start " + validator(i).getName() + ": " + e.getMessage() + "; see " + log, e);
@@ -332,15 +336,18 @@ public final class LocalTestnet {
   }
 
   /**
-   * Waits until every running validator answers GetStatus over mutual TLS. Fails at once, naming
-   * the node and its log, if one exits meanwhile; fails after {@code timeout} otherwise.
+   * Waits until every validator started through this object (and every other running one) answers
+   * GetStatus over mutual TLS. Fails at once, naming the node and its log, if one has exited; fails
+   * after {@code timeout} otherwise.
    */
   public void awaitReady(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     List<Integer> waiting = new ArrayList<>();
-    for (int i = 0; i < validators(); i++) {
-      if (running(i).isPresent()) {
-        waiting.add(i);
+    synchronized (this) {
+      for (int i = 0; i < validators(); i++) {
+        if (started.contains(i) || running(i).isPresent()) {
+          waiting.add(i);
+        }
       }
     }
     if (waiting.isEmpty()) {
@@ -578,6 +585,7 @@ public final class LocalTestnet {
   }
 
   private void deletePidFile(int i) {
+    started.remove(i);
     try {
       Files.deleteIfExists(home(i).resolve(PID_FILE));
     } catch (IOException e) {

@@ -116,7 +116,7 @@ class LaunchLocalTestnetTest {
     LocalTestnet first = LocalTestnet.create(dir.resolve("net"), 1, 1, base);
     LocalTestnet again = LocalTestnet.create(dir.resolve("net"), 1, 1, base);
     assertEquals(first.genesis(), again.genesis());
-    assertEquals(base + 2, LocalTestnet.open(dir.resolve("net")).basePort() + 2);
+    assertEquals(base, LocalTestnet.open(dir.resolve("net")).basePort());
     assertEquals("127.0.0.1:" + (base + 2), again.metricsEndpoint(0));
     assertEquals(List.of("hospital-0", "hospital-1", "auditor-0", "admin-0"), again.clientNames());
     LaunchException e =
@@ -136,5 +136,22 @@ class LaunchLocalTestnetTest {
     net.stop(0);
     assertTrue(ProcessHandle.current().isAlive());
     assertFalse(Files.exists(net.home(0).resolve(LocalTestnet.PID_FILE)));
+  }
+
+  @Test
+  void aNodeThatDiesAtStartIsReportedWithItsLog() throws Exception {
+    LocalTestnet net = LocalTestnet.create(dir.resolve("net"), 1, 1, LocalTestnet.freeBasePort(1));
+    Files.writeString(net.home(0).resolve("genesis.json"), "{ not a genesis");
+    try {
+      net.start(0);
+      LaunchException e =
+          assertThrows(LaunchException.class, () -> net.awaitReady(Duration.ofSeconds(60)));
+      assertTrue(
+          e.getMessage().startsWith("validator-0 exited before it was ready"), e.getMessage());
+      assertTrue(e.getMessage().contains(net.log(0).toString()), e.getMessage());
+      assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
+    } finally {
+      net.stopAll();
+    }
   }
 }
