@@ -1,0 +1,26 @@
+package io.prosima.testnet;
+
+import io.prosima.node.cli.ProsimaCli;
+import io.prosima.testnet.launch.TestnetCommand;
+import picocli.CommandLine;
+
+/**
+ * Main class of the runnable {@code prosima} jar: node's command line plus {@code prosima testnet}.
+ * It lives in testnet because node must not depend on testnet.
+ */
+public final class ProsimaMain {
+  private ProsimaMain() {}
+
+  public static void main(String[] args) {
+    System.exit(newCommandLine().execute(args));
+  }
+
+  /** {@link ProsimaCli#newCommandLine()} with the {@code testnet} subcommand added. */
+  public static CommandLine newCommandLine() {
+    CommandLine cli = ProsimaCli.newCommandLine();
+    cli.addSubcommand("testnet", new CommandLine(new TestnetCommand()));
+    // Settings reach only the subcommands present when set: hand the error handler on.
+    cli.setExecutionExceptionHandler(cli.getExecutionExceptionHandler());
+    return cli;
+  }
+}
