@@ -92,9 +92,8 @@ final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
         badFrame(ctx, "unparsable frame");
         return;
       }
-      if (!frame.getUnknownFields().asMap().isEmpty()
-          || frame.getKindCase() == PeerFrame.KindCase.KIND_NOT_SET) {
-        badFrame(ctx, "frame of an unknown kind");
+      if (hasUnknownFields(frame)) {
+        badFrame(ctx, "frame with unknown fields");
         return;
       }
       net.counters().framesReceived.increment();
@@ -112,6 +111,24 @@ final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
     } finally {
       buf.release();
     }
+  }
+
+  /**
+   * A peer of another software version, or a broken one: unknown fields at the frame and message
+   * level (not deeper: gossip bodies and blocks are the node's to check, and walking them costs).
+   */
+  static boolean hasUnknownFields(PeerFrame frame) {
+    if (!frame.getUnknownFields().asMap().isEmpty()) {
+      return true;
+    }
+    return switch (frame.getKindCase()) {
+      case HELLO -> !frame.getHello().getUnknownFields().asMap().isEmpty();
+      case GOSSIP -> !frame.getGossip().getUnknownFields().asMap().isEmpty();
+      case STATUS -> !frame.getStatus().getUnknownFields().asMap().isEmpty();
+      case SYNC_REQUEST -> !frame.getSyncRequest().getUnknownFields().asMap().isEmpty();
+      case SYNC_RESPONSE -> !frame.getSyncResponse().getUnknownFields().asMap().isEmpty();
+      case KIND_NOT_SET -> true;
+    };
   }
 
   private void onFirstFrame(ChannelHandlerContext ctx, PeerFrame frame) {

@@ -10,6 +10,7 @@ import io.netty.buffer.Unpooled;
 import io.prosima.p2p.TestNodes.RecordingHandler;
 import io.prosima.proto.v1.KeyFile;
 import io.prosima.proto.v1.PeerFrame;
+import io.prosima.proto.v1.PeerStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -161,6 +162,63 @@ class AdmissionTest {
     await().atMost(WAIT).until(() -> !raw.isOpen());
     assertTrue(node.connectedPeers().isEmpty());
     assertEquals(droppedBefore + 1, node.stats().framesDropped());
+  }
+
+  @Test
+  void aFrameWithAnUnknownFieldClosesTheConnection() throws Exception {
+    RawPeer raw = connectedNeighbour();
+    long droppedBefore = node.stats().framesDropped();
+    byte[] status =
+        PeerFrame.newBuilder()
+            .setStatus(PeerStatus.newBuilder().setHeight(3))
+            .build()
+            .toByteArray();
+    // Field 99, varint 1: a field this version does not know.
+    byte[] unknown = {(byte) 0x98, 0x06, 0x01};
+
+    raw.sendRaw(
+        Unpooled.buffer()
+            .writeInt(status.length + unknown.length)
+            .writeBytes(status)
+            .writeBytes(unknown));
+
+    await().atMost(WAIT).until(() -> !raw.isOpen());
+    assertEquals(droppedBefore + 1, node.stats().framesDropped());
+  }
+
+  @Test
+  void framesOverTheRateLimitAreDroppedAndCounted() throws Exception {
+    P2pNetwork limited =
+        P2pNetwork.start(
+            new P2pConfig(
+                CHAIN,
+                keys.get(2),
+                TestNodes.local(0),
+                Map.of(pub(keys.get(1)), TestNodes.local(TestNodes.freePort())),
+                TestNodes.FRAME_BYTES_MAX,
+                P2pConfig.GOSSIP_TTL_DEFAULT,
+                10,
+                4L * TestNodes.FRAME_BYTES_MAX,
+                Duration.ofMillis(100),
+                Duration.ofMillis(50),
+                Duration.ofMillis(300)),
+            handler,
+            TestNodes.EMPTY);
+    toClose.add(0, limited);
+    RawPeer raw = new RawPeer(keys.get(1), pub(keys.get(2)), limited.port());
+    toClose.add(0, raw);
+    assertTrue(raw.handshakeDone());
+    raw.sendHello(CHAIN);
+    await().atMost(WAIT).until(() -> limited.connectedPeers().size() == 1);
+
+    for (int i = 0; i < 100; i++) {
+      raw.send(PeerFrame.newBuilder().setStatus(PeerStatus.newBuilder().setHeight(i)).build());
+    }
+
+    // A burst of 10 then 10 per second: most of the 100 are dropped, the connection stays.
+    await().atMost(WAIT).until(() -> limited.stats().framesDropped() >= 50);
+    assertTrue(limited.stats().framesReceived() <= 50);
+    assertTrue(raw.isOpen());
   }
 
   @Test
