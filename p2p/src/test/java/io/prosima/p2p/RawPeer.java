@@ -83,6 +83,11 @@ final class RawPeer implements AutoCloseable {
     channel.writeAndFlush(bytes);
   }
 
+  /** Stops reading from the socket, so the node's writes back up. */
+  void stopReading() {
+    channel.config().setAutoRead(false);
+  }
+
   boolean isOpen() {
     return channel.isActive();
   }
