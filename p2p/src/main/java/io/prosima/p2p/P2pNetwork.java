@@ -84,7 +84,8 @@ public final class P2pNetwork implements AutoCloseable {
   private final SyncState sync =
       new SyncState(TimeUnit.MILLISECONDS.toNanos(SYNC_REQUEST_TIMEOUT_MS));
   private final Map<ByteString, Peer> peers = new ConcurrentHashMap<>();
-  private final Map<ByteString, Dialer> dialers = new HashMap<>();
+  // Read by event loops (register) while start() may still be adding to it.
+  private final Map<ByteString, Dialer> dialers = new ConcurrentHashMap<>();
   private final AtomicLong sequence;
   private final EventLoopGroup group;
   private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);

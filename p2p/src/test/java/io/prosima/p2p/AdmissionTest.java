@@ -110,6 +110,27 @@ class AdmissionTest {
   }
 
   @Test
+  void aNeighbourWithTheLargerKeyMayNotDialUs() throws Exception {
+    // Key 1 > key 0: node 0 dials key 1, so an inbound connection from key 1 is refused.
+    P2pNetwork dialer =
+        P2pNetwork.start(
+            TestNodes.config(
+                CHAIN,
+                keys.get(0),
+                0,
+                Map.of(pub(keys.get(1)), TestNodes.local(TestNodes.freePort()))),
+            new RecordingHandler(),
+            TestNodes.EMPTY);
+    toClose.add(0, dialer);
+    RawPeer raw = new RawPeer(keys.get(1), pub(keys.get(0)), dialer.port());
+    toClose.add(0, raw);
+    raw.sendHello(CHAIN);
+
+    await().atMost(WAIT).until(() -> !raw.isOpen());
+    assertTrue(dialer.connectedPeers().isEmpty());
+  }
+
+  @Test
   void aHelloWithAnotherChainIdIsDisconnected() throws Exception {
     RawPeer raw = connect(keys.get(1));
     assertTrue(raw.handshakeDone());
