@@ -257,6 +257,7 @@ public final class P2pNetwork implements AutoCloseable {
     return ((InetSocketAddress) serverChannel.localAddress()).getPort();
   }
 
+  /** Counters since start, and the neighbours connected now. */
   public P2pStats stats() {
     return counters.snapshot(peers.size());
   }
