@@ -1,0 +1,28 @@
+package io.prosima.p2p;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** The live counters behind {@link P2pStats}. */
+final class Counters {
+  final LongAdder bytesSent = new LongAdder();
+  final LongAdder bytesReceived = new LongAdder();
+  final LongAdder framesSent = new LongAdder();
+  final LongAdder framesReceived = new LongAdder();
+  final LongAdder framesDropped = new LongAdder();
+  final LongAdder duplicatesIgnored = new LongAdder();
+  final LongAdder syncRequestsServed = new LongAdder();
+  final LongAdder blocksReceivedBySync = new LongAdder();
+
+  P2pStats snapshot(int connectedPeers) {
+    return new P2pStats(
+        bytesSent.sum(),
+        bytesReceived.sum(),
+        framesSent.sum(),
+        framesReceived.sum(),
+        framesDropped.sum(),
+        duplicatesIgnored.sum(),
+        syncRequestsServed.sum(),
+        blocksReceivedBySync.sum(),
+        connectedPeers);
+  }
+}

@@ -1,0 +1,533 @@
+package io.prosima.p2p;
+
+import com.google.protobuf.ByteString;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.codec.LengthFieldPrepender;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.prosima.proto.v1.CommittedBlock;
+import io.prosima.proto.v1.Gossip;
+import io.prosima.proto.v1.GossipBody;
+import io.prosima.proto.v1.Hello;
+import io.prosima.proto.v1.PeerFrame;
+import io.prosima.proto.v1.PeerStatus;
+import io.prosima.proto.v1.SyncRequest;
+import io.prosima.proto.v1.SyncResponse;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The p2p transport of one node: mutual-TLS connections to its overlay neighbours only, flooding
+ * gossip with de-duplication and a hop limit, periodic height announcements and block sync from the
+ * highest neighbour.
+ *
+ * <p>Frames are a 4-byte big-endian length followed by a {@code PeerFrame} protobuf, at most {@link
+ * P2pConfig#frameBytesMax()} bytes in all. p2p checks only framing and the peer's identity: gossip
+ * bodies and synced blocks reach the {@link P2pHandler} unverified, and the node checks their
+ * signatures and commit certificates.
+ */
+public final class P2pNetwork implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(P2pNetwork.class);
+
+  static final int LENGTH_FIELD_BYTES = 4;
+  static final int GOSSIP_SEEN_ENTRIES_MAX = 200_000;
+  static final long SYNC_REQUEST_TIMEOUT_MS = 2_000;
+  static final int SYNC_REQUESTS_QUEUED_MAX = 16;
+  static final int EVENT_LOOP_THREADS = 2;
+  static final int CONNECT_TIMEOUT_MS = 3_000;
+
+  /** A neighbour sends PeerStatus every interval; this many intervals of silence closes it. */
+  static final int SILENT_INTERVALS_MAX = 10;
+
+  static final long SILENT_MS_MIN = 5_000;
+  static final long SHUTDOWN_TIMEOUT_MS = 2_000;
+
+  private final P2pConfig config;
+  private final P2pHandler handler;
+  private final BlockSource source;
+  private final ByteString self;
+  private final Counters counters = new Counters();
+  private final GossipSeen seen = new GossipSeen(GOSSIP_SEEN_ENTRIES_MAX);
+  private final SyncState sync =
+      new SyncState(TimeUnit.MILLISECONDS.toNanos(SYNC_REQUEST_TIMEOUT_MS));
+  private final Map<ByteString, Peer> peers = new ConcurrentHashMap<>();
+  // Read by event loops (register) while start() may still be adding to it.
+  private final Map<ByteString, Dialer> dialers = new ConcurrentHashMap<>();
+  private final AtomicLong sequence;
+  private final EventLoopGroup group;
+  private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+  private final ScheduledExecutorService timer;
+  private final ThreadPoolExecutor syncServer;
+  private final PeerTls tls;
+  private volatile boolean closed;
+  private volatile long ourHeight;
+  private Channel serverChannel;
+
+  private P2pNetwork(P2pConfig config, P2pHandler handler, BlockSource source, PeerTls tls) {
+    this.config = config;
+    this.handler = handler;
+    this.source = source;
+    this.self = config.publicKey();
+    this.tls = tls;
+    // Random start: a restarted node's new messages are not mistaken for its old ones that
+    // neighbours still remember. Kept below 2^62 so it never wraps.
+    this.sequence = new AtomicLong(new SecureRandom().nextLong() >>> 2);
+    String name = "p2p-" + PeerKeyOrder.shortKey(self);
+    this.group =
+        new NioEventLoopGroup(EVENT_LOOP_THREADS, new DefaultThreadFactory(name + "-io", true));
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory(name + "-timer", true));
+    this.syncServer =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(SYNC_REQUESTS_QUEUED_MAX),
+            new DefaultThreadFactory(name + "-sync", true));
+  }
+
+  /**
+   * Binds the listen address, starts dialing the neighbours whose key is larger than ours and
+   * starts the status timer.
+   *
+   * @throws IOException if the listen address cannot be bound
+   * @throws GeneralSecurityException if our key cannot make a TLS certificate
+   */
+  public static P2pNetwork start(P2pConfig config, P2pHandler handler, BlockSource source)
+      throws IOException, GeneralSecurityException {
+    PeerTls tls = PeerTls.create(config.key(), config.neighbours().keySet());
+    P2pNetwork net = new P2pNetwork(config, handler, source, tls);
+    try {
+      net.bind();
+    } catch (IOException | RuntimeException e) {
+      net.close();
+      throw e;
+    }
+    net.startDialersAndTimer();
+    log.info(
+        "p2p: {} listening on {} with {} neighbours",
+        PeerKeyOrder.shortKey(net.self),
+        net.serverChannel.localAddress(),
+        config.neighbours().size());
+    return net;
+  }
+
+  private void bind() throws IOException {
+    ServerBootstrap server =
+        new ServerBootstrap()
+            .group(group)
+            .channel(NioServerSocketChannel.class)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
+            .childHandler(initializer(false, null));
+    var bound = server.bind(config.listen()).awaitUninterruptibly();
+    if (!bound.isSuccess()) {
+      throw new IOException("cannot listen on " + config.listen(), bound.cause());
+    }
+    serverChannel = bound.channel();
+    channels.add(serverChannel);
+  }
+
+  private void startDialersAndTimer() {
+    for (var e : config.neighbours().entrySet()) {
+      if (!PeerKeyOrder.weDial(self, e.getKey())) {
+        continue;
+      }
+      Bootstrap bootstrap =
+          new Bootstrap()
+              .group(group)
+              .channel(NioSocketChannel.class)
+              .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MS)
+              .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
+              .handler(initializer(true, e.getKey()));
+      Dialer dialer =
+          new Dialer(
+              e.getKey(),
+              e.getValue(),
+              bootstrap,
+              group,
+              new Backoff(config.reconnectMin(), config.reconnectMax(), new SecureRandom()),
+              () -> closed);
+      dialers.put(e.getKey(), dialer);
+      dialer.connect();
+    }
+    long periodMs = config.statusInterval().toMillis();
+    timer.scheduleAtFixedRate(this::tick, periodMs, periodMs, TimeUnit.MILLISECONDS);
+  }
+
+  /** Writes stop (gossip is dropped) once this much is queued to a peer. */
+  private WriteBufferWaterMark waterMark() {
+    int high = (int) Math.min(Integer.MAX_VALUE, config.outboundBytesMaxPerPeer());
+    return new WriteBufferWaterMark(high / 2, high);
+  }
+
+  private ChannelInitializer<SocketChannel> initializer(boolean outbound, ByteString expected) {
+    ByteCounter byteCounter = new ByteCounter(counters);
+    long silentMs =
+        Math.max(SILENT_MS_MIN, SILENT_INTERVALS_MAX * config.statusInterval().toMillis());
+    return new ChannelInitializer<>() {
+      @Override
+      protected void initChannel(SocketChannel ch) {
+        channels.add(ch);
+        var tlsContext = outbound ? tls.client : tls.server;
+        ch.pipeline()
+            .addLast("bytes", byteCounter)
+            .addLast("tls", tlsContext.newHandler(ch.alloc()))
+            .addLast("idle", new IdleStateHandler(silentMs, 0, 0, TimeUnit.MILLISECONDS))
+            .addLast(
+                "frameDecoder",
+                new LengthFieldBasedFrameDecoder(
+                    config.frameBytesMax(), 0, LENGTH_FIELD_BYTES, 0, LENGTH_FIELD_BYTES))
+            .addLast("framePrepender", new LengthFieldPrepender(LENGTH_FIELD_BYTES))
+            .addLast("peer", new PeerChannelHandler(P2pNetwork.this, outbound, expected));
+      }
+    };
+  }
+
+  // ---- public API
+
+  /**
+   * Floods a new gossip (origin = us, next sequence, ttl = {@link P2pConfig#gossipTtl()}) to all
+   * connected neighbours. Never blocks: a neighbour whose queue is over its bound misses it (and it
+   * is counted as dropped).
+   *
+   * @throws IllegalArgumentException if the gossip does not fit in a frame
+   * @throws IllegalStateException after {@link #close()}
+   */
+  public void broadcast(GossipBody body) {
+    if (closed) {
+      throw new IllegalStateException("p2p network is closed");
+    }
+    Gossip gossip =
+        Gossip.newBuilder()
+            .setOrigin(self)
+            .setSequence(sequence.getAndIncrement())
+            .setTtl(config.gossipTtl())
+            .setBody(body)
+            .build();
+    PeerFrame frame = PeerFrame.newBuilder().setGossip(gossip).build();
+    if (!fits(frame)) {
+      throw new IllegalArgumentException(
+          "gossip of " + frame.getSerializedSize() + " bytes is over the frame limit");
+    }
+    sendToAll(frame, null);
+  }
+
+  /** Neighbours connected now (TLS and Hello done). */
+  public Set<ByteString> connectedPeers() {
+    return Set.copyOf(peers.keySet());
+  }
+
+  /** The bound port. */
+  public int port() {
+    return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+  }
+
+  /** Counters since start, and the neighbours connected now. */
+  public P2pStats stats() {
+    return counters.snapshot(peers.size());
+  }
+
+  /** Stops accepting and dialing, closes all connections and stops the threads. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    timer.shutdownNow();
+    syncServer.shutdownNow();
+    channels.close().awaitUninterruptibly(SHUTDOWN_TIMEOUT_MS);
+    group
+        .shutdownGracefully(0, SHUTDOWN_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .awaitUninterruptibly(SHUTDOWN_TIMEOUT_MS);
+    log.info("p2p: {} closed", PeerKeyOrder.shortKey(self));
+  }
+
+  // ---- called by PeerChannelHandler on event loops
+
+  P2pConfig config() {
+    return config;
+  }
+
+  Counters counters() {
+    return counters;
+  }
+
+  /** Why a TLS-authenticated key may not use this connection, or null if it may. */
+  String refusal(ByteString key, boolean outbound, ByteString expected) {
+    if (key == null) {
+      return "no Ed25519 certificate";
+    }
+    if (!config.neighbours().containsKey(key)) {
+      return "not an overlay neighbour";
+    }
+    if (outbound && !key.equals(expected)) {
+      return "answered with another neighbour's key";
+    }
+    if (!outbound && PeerKeyOrder.weDial(self, key)) {
+      return "we dial this neighbour, it must not dial us";
+    }
+    if (closed) {
+      return "shutting down";
+    }
+    return null;
+  }
+
+  void sendHello(Peer peer) {
+    send(peer, PeerFrame.newBuilder().setHello(Hello.newBuilder().setChainId(config.chainId())));
+  }
+
+  void register(Peer peer) {
+    Peer old = peers.put(peer.key, peer);
+    if (old != null && old.channel != peer.channel) {
+      log.info("p2p: {} connected again, closing its older connection", peer.shortKey);
+      old.channel.close();
+    }
+    log.info("p2p: connected to {} ({})", peer.shortKey, peer.outbound ? "dialed" : "accepted");
+    Dialer dialer = dialers.get(peer.key);
+    if (dialer != null) {
+      dialer.connected();
+    }
+    // Announce our height at once so a node that is behind starts syncing without waiting a tick.
+    runOnTimer(() -> send(peer, status(source.height())));
+  }
+
+  void unregister(Peer peer) {
+    if (peers.remove(peer.key, peer)) {
+      log.info("p2p: disconnected from {}", peer.shortKey);
+      sync.peerGone(peer.key);
+    }
+  }
+
+  void onGossip(Peer from, Gossip gossip) {
+    ByteString origin = gossip.getOrigin();
+    if (origin.equals(self)) {
+      counters.duplicatesIgnored.increment();
+      return;
+    }
+    if (!gossip.hasBody() || origin.isEmpty()) {
+      counters.framesDropped.increment();
+      return;
+    }
+    if (!seen.firstSeen(origin, gossip.getSequence())) {
+      counters.duplicatesIgnored.increment();
+      return;
+    }
+    int ttl = Math.min(gossip.getTtl(), config.gossipTtl());
+    if (ttl > 1) {
+      sendToAll(PeerFrame.newBuilder().setGossip(gossip.toBuilder().setTtl(ttl - 1)).build(), from);
+    }
+    try {
+      handler.onGossip(origin, gossip.getBody());
+    } catch (RuntimeException e) {
+      log.warn("p2p: gossip handler failed", e);
+    }
+  }
+
+  void onStatus(Peer from, PeerStatus status) {
+    from.height = status.getHeight();
+    if (status.getHeight() > ourHeight) {
+      runOnTimer(this::requestSyncIfBehind);
+    }
+  }
+
+  void onSyncRequest(Peer from, SyncRequest request) {
+    if (request.getFromHeight() < 1 || request.getMaxBlocks() < 1) {
+      counters.framesDropped.increment();
+      return;
+    }
+    int maxBlocks = Math.min(request.getMaxBlocks(), SyncState.BLOCKS_PER_REQUEST_MAX);
+    try {
+      syncServer.execute(() -> serveSync(from, request.getFromHeight(), maxBlocks));
+    } catch (RejectedExecutionException e) {
+      counters.framesDropped.increment(); // too many queued: the neighbour will ask again
+    }
+  }
+
+  void onSyncResponse(Peer from, SyncResponse response) {
+    List<CommittedBlock> blocks = response.getBlocksList();
+    if (!sync.accept(from.key, blocks, System.nanoTime())) {
+      counters.framesDropped.increment();
+      runOnTimer(this::requestSyncIfBehind);
+      return;
+    }
+    counters.blocksReceivedBySync.add(blocks.size());
+    try {
+      handler.onSyncedBlocks(from.key, blocks);
+    } catch (RuntimeException e) {
+      log.warn("p2p: sync handler failed", e);
+    }
+    runOnTimer(this::requestSyncIfBehind);
+  }
+
+  // ---- timer and sync threads
+
+  private void tick() {
+    try {
+      long height = source.height();
+      ourHeight = height;
+      PeerFrame status = status(height).build();
+      for (Peer peer : peers.values()) {
+        send(peer, status);
+      }
+      requestSyncIfBehind();
+    } catch (RuntimeException e) {
+      // An exception would cancel the periodic task: log and keep ticking.
+      log.warn("p2p: status tick failed", e);
+    }
+  }
+
+  private void requestSyncIfBehind() {
+    long height = source.height();
+    ourHeight = height;
+    Map<ByteString, Long> heights = new HashMap<>();
+    for (Peer peer : peers.values()) {
+      if (peer.height != Peer.HEIGHT_UNKNOWN) {
+        heights.put(peer.key, peer.height);
+      }
+    }
+    SyncState.Request request = sync.next(height, heights, System.nanoTime());
+    if (request == null) {
+      return;
+    }
+    Peer peer = peers.get(request.peer());
+    if (peer == null) {
+      sync.peerGone(request.peer());
+      return;
+    }
+    log.debug(
+        "p2p: asking {} for blocks from {} (we have {}, it has {})",
+        peer.shortKey,
+        request.fromHeight(),
+        height,
+        peer.height);
+    send(
+        peer,
+        PeerFrame.newBuilder()
+            .setSyncRequest(
+                SyncRequest.newBuilder()
+                    .setFromHeight(request.fromHeight())
+                    .setMaxBlocks(request.maxBlocks())));
+  }
+
+  private void serveSync(Peer to, long fromHeight, int maxBlocks) {
+    if (!to.channel.isActive()) {
+      return;
+    }
+    long maxBytes = config.frameBytesMax() - P2pConfig.SYNC_RESPONSE_HEADROOM_BYTES;
+    List<CommittedBlock> blocks = new ArrayList<>(source.blocks(fromHeight, maxBlocks, maxBytes));
+    // The source may overshoot maxBytes by a block: trim until the frame fits.
+    PeerFrame frame;
+    while (true) {
+      frame =
+          PeerFrame.newBuilder()
+              .setSyncResponse(SyncResponse.newBuilder().addAllBlocks(blocks))
+              .build();
+      if (fits(frame) || blocks.isEmpty()) {
+        break;
+      }
+      blocks.remove(blocks.size() - 1);
+    }
+    counters.syncRequestsServed.increment();
+    send(to, frame);
+  }
+
+  private void runOnTimer(Runnable task) {
+    try {
+      timer.execute(
+          () -> {
+            try {
+              task.run();
+            } catch (RuntimeException e) {
+              log.warn("p2p: task failed", e);
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      // Closing.
+    }
+  }
+
+  // ---- sending
+
+  private static PeerFrame.Builder status(long height) {
+    return PeerFrame.newBuilder().setStatus(PeerStatus.newBuilder().setHeight(height));
+  }
+
+  private boolean fits(PeerFrame frame) {
+    return frame.getSerializedSize() + LENGTH_FIELD_BYTES <= config.frameBytesMax();
+  }
+
+  private void send(Peer peer, PeerFrame.Builder frame) {
+    send(peer, frame.build());
+  }
+
+  private void send(Peer peer, PeerFrame frame) {
+    send(peer, Unpooled.wrappedBuffer(frame.toByteArray()), false);
+  }
+
+  /**
+   * Writes one encoded frame (without its length prefix). Writing bytes rather than the message
+   * lets Netty count them in the channel's queued bytes even when written from another thread.
+   * Gossip is droppable; Hello, status and sync frames are few (sync serving has its own bounded
+   * queue) and always go out.
+   */
+  private void send(Peer peer, ByteBuf frame, boolean droppable) {
+    // Not writable: more than outboundBytesMaxPerPeer queued (the high water mark).
+    if (droppable && !peer.channel.isWritable()) {
+      frame.release();
+      counters.framesDropped.increment();
+      return;
+    }
+    counters.framesSent.increment();
+    peer.channel.writeAndFlush(frame, peer.channel.voidPromise());
+  }
+
+  /** Gossip to every connected neighbour but {@code except}. */
+  private void sendToAll(PeerFrame frame, Peer except) {
+    ByteBuf encoded = Unpooled.wrappedBuffer(frame.toByteArray());
+    try {
+      for (Peer peer : peers.values()) {
+        if (peer != except) {
+          send(peer, encoded.retainedDuplicate(), true);
+        }
+      }
+    } finally {
+      encoded.release();
+    }
+  }
+}

@@ -1,0 +1,26 @@
+package io.prosima.p2p;
+
+/**
+ * Counters since start.
+ *
+ * @param bytesSent TLS bytes written to sockets
+ * @param bytesReceived TLS bytes read from sockets
+ * @param framesSent frames handed to a connection
+ * @param framesReceived frames parsed from neighbours
+ * @param framesDropped frames dropped: inbound over the rate limit, outbound over the queue bound,
+ *     bad or oversized frames, unexpected sync responses
+ * @param duplicatesIgnored gossip already seen (or our own coming back)
+ * @param syncRequestsServed sync requests answered
+ * @param blocksReceivedBySync blocks delivered to {@link P2pHandler#onSyncedBlocks}
+ * @param connectedPeers neighbours connected now
+ */
+public record P2pStats(
+    long bytesSent,
+    long bytesReceived,
+    long framesSent,
+    long framesReceived,
+    long framesDropped,
+    long duplicatesIgnored,
+    long syncRequestsServed,
+    long blocksReceivedBySync,
+    int connectedPeers) {}

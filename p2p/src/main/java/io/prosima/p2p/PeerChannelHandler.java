@@ -1,0 +1,178 @@
+package io.prosima.p2p;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.prosima.p2p.tls.PeerKeys;
+import io.prosima.proto.v1.PeerFrame;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection's protocol: after the TLS handshake, check the peer's key; exchange Hello; then
+ * rate-limit, parse and dispatch frames. Any protocol violation closes the connection.
+ */
+final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
+  private static final Logger log = LoggerFactory.getLogger(PeerChannelHandler.class);
+
+  private final P2pNetwork net;
+  private final boolean outbound;
+  private final ByteString expectedKey; // the neighbour we dialed, null when accepted
+  private final TokenBucket bucket;
+  private Peer peer; // set after the handshake
+  private boolean registered; // Hello received and checked
+
+  PeerChannelHandler(P2pNetwork net, boolean outbound, ByteString expectedKey) {
+    this.net = net;
+    this.outbound = outbound;
+    this.expectedKey = expectedKey;
+    this.bucket = new TokenBucket(net.config().framesPerSecondPerPeer(), System.nanoTime());
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof SslHandshakeCompletionEvent done) {
+      onHandshake(ctx, done);
+    } else if (evt instanceof IdleStateEvent) {
+      log.info("p2p: closing silent connection {}", describe(ctx));
+      ctx.close();
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+
+  private void onHandshake(ChannelHandlerContext ctx, SslHandshakeCompletionEvent done) {
+    if (!done.isSuccess()) {
+      log.info(
+          "p2p: TLS handshake with {} failed: {}",
+          ctx.channel().remoteAddress(),
+          done.cause().getMessage());
+      ctx.close();
+      return;
+    }
+    ByteString key;
+    try {
+      key = PeerKeys.fromSession(ctx.pipeline().get(SslHandler.class).engine().getSession());
+    } catch (SSLException e) {
+      key = null;
+    }
+    String refusal = net.refusal(key, outbound, expectedKey);
+    if (refusal != null) {
+      log.info("p2p: refusing {}: {}", ctx.channel().remoteAddress(), refusal);
+      ctx.close();
+      return;
+    }
+    peer = new Peer(key, ctx.channel(), outbound);
+    net.sendHello(peer);
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    ByteBuf buf = (ByteBuf) msg;
+    try {
+      if (peer == null) {
+        ctx.close(); // cannot happen after TLS, but never process frames from an unknown key
+        return;
+      }
+      if (!bucket.tryTake(System.nanoTime())) {
+        net.counters().framesDropped.increment();
+        return;
+      }
+      PeerFrame frame;
+      try {
+        frame = PeerFrame.parseFrom(buf.nioBuffer());
+      } catch (InvalidProtocolBufferException e) {
+        badFrame(ctx, "unparsable frame");
+        return;
+      }
+      if (hasUnknownFields(frame)) {
+        badFrame(ctx, "frame with unknown fields");
+        return;
+      }
+      net.counters().framesReceived.increment();
+      if (!registered) {
+        onFirstFrame(ctx, frame);
+        return;
+      }
+      switch (frame.getKindCase()) {
+        case GOSSIP -> net.onGossip(peer, frame.getGossip());
+        case STATUS -> net.onStatus(peer, frame.getStatus());
+        case SYNC_REQUEST -> net.onSyncRequest(peer, frame.getSyncRequest());
+        case SYNC_RESPONSE -> net.onSyncResponse(peer, frame.getSyncResponse());
+        default -> badFrame(ctx, "second Hello");
+      }
+    } finally {
+      buf.release();
+    }
+  }
+
+  /**
+   * A peer of another software version, or a broken one: unknown fields at the frame and message
+   * level (not deeper: gossip bodies and blocks are the node's to check, and walking them costs).
+   */
+  static boolean hasUnknownFields(PeerFrame frame) {
+    if (!frame.getUnknownFields().asMap().isEmpty()) {
+      return true;
+    }
+    return switch (frame.getKindCase()) {
+      case HELLO -> !frame.getHello().getUnknownFields().asMap().isEmpty();
+      case GOSSIP -> !frame.getGossip().getUnknownFields().asMap().isEmpty();
+      case STATUS -> !frame.getStatus().getUnknownFields().asMap().isEmpty();
+      case SYNC_REQUEST -> !frame.getSyncRequest().getUnknownFields().asMap().isEmpty();
+      case SYNC_RESPONSE -> !frame.getSyncResponse().getUnknownFields().asMap().isEmpty();
+      case KIND_NOT_SET -> true;
+    };
+  }
+
+  private void onFirstFrame(ChannelHandlerContext ctx, PeerFrame frame) {
+    if (!frame.hasHello()) {
+      badFrame(ctx, "first frame is not Hello");
+      return;
+    }
+    if (!frame.getHello().getChainId().equals(net.config().chainId())) {
+      log.info("p2p: refusing {}: other chain id", peer.shortKey);
+      ctx.close();
+      return;
+    }
+    registered = true;
+    net.register(peer);
+  }
+
+  private void badFrame(ChannelHandlerContext ctx, String reason) {
+    net.counters().framesDropped.increment();
+    log.info("p2p: closing {}: {}", describe(ctx), reason);
+    ctx.close();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (registered) {
+      net.unregister(peer);
+    }
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof TooLongFrameException) {
+      net.counters().framesDropped.increment();
+      log.info("p2p: closing {}: frame over {} bytes", describe(ctx), net.config().frameBytesMax());
+    } else if (cause instanceof DecoderException && cause.getCause() instanceof SSLException) {
+      log.debug("p2p: TLS error on {}: {}", describe(ctx), cause.getCause().getMessage());
+    } else {
+      log.info("p2p: closing {}: {}", describe(ctx), cause.toString());
+    }
+    ctx.close();
+  }
+
+  private String describe(ChannelHandlerContext ctx) {
+    return peer != null ? peer.shortKey : String.valueOf(ctx.channel().remoteAddress());
+  }
+}

@@ -1,0 +1,59 @@
+package io.prosima.p2p;
+
+import static io.prosima.p2p.TestNodes.CHAIN;
+import static io.prosima.p2p.TestNodes.pub;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import io.prosima.p2p.TestNodes.RecordingHandler;
+import io.prosima.proto.v1.GossipBody;
+import io.prosima.proto.v1.KeyFile;
+import io.prosima.proto.v1.Transaction;
+import io.prosima.proto.v1.TxBatch;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class BackpressureTest {
+  private static final int BROADCASTS = 300;
+
+  @Test
+  void gossipToANeighbourThatDoesNotReadIsDroppedOnceItsQueueIsFull() throws Exception {
+    List<KeyFile> keys = TestNodes.sortedKeys(2);
+    try (P2pNetwork node =
+            P2pNetwork.start(
+                TestNodes.config(
+                    CHAIN,
+                    keys.get(1),
+                    0,
+                    Map.of(pub(keys.get(0)), TestNodes.local(TestNodes.freePort()))),
+                new RecordingHandler(),
+                TestNodes.EMPTY);
+        RawPeer slow = new RawPeer(keys.get(0), pub(keys.get(1)), node.port())) {
+      assertTrue(slow.handshakeDone());
+      slow.sendHello(CHAIN);
+      await().atMost(Duration.ofSeconds(5)).until(() -> node.connectedPeers().size() == 1);
+      slow.stopReading();
+      GossipBody big =
+          GossipBody.newBuilder()
+              .setTxs(
+                  TxBatch.newBuilder()
+                      .addTxs(
+                          Transaction.newBuilder()
+                              .setSignature(ByteString.copyFrom(new byte[200 * 1024]))))
+              .build();
+
+      // 60 MB offered against a 1 MiB bound (plus socket buffers): broadcast must not block.
+      for (int i = 0; i < BROADCASTS; i++) {
+        node.broadcast(big);
+      }
+
+      P2pStats stats = node.stats();
+      assertTrue(stats.framesDropped() > BROADCASTS / 2, "dropped " + stats.framesDropped());
+      assertTrue(stats.bytesSent() < BROADCASTS * 200L * 1024 / 2, "sent " + stats.bytesSent());
+      assertTrue(slow.isOpen(), "a slow neighbour loses gossip, not its connection");
+    }
+  }
+}
