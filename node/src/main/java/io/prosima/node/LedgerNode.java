@@ -11,8 +11,15 @@ import io.prosima.node.ledger.ConsensusDriver;
 import io.prosima.node.ledger.LedgerCore;
 import io.prosima.node.ledger.TxAdmission;
 import io.prosima.node.metrics.NodeMetrics;
+import io.prosima.p2p.BlockSource;
+import io.prosima.p2p.P2pConfig;
+import io.prosima.p2p.P2pHandler;
+import io.prosima.p2p.P2pNetwork;
+import io.prosima.proto.v1.CommittedBlock;
 import io.prosima.proto.v1.Genesis;
+import io.prosima.proto.v1.GossipBody;
 import io.prosima.proto.v1.KeyFile;
+import io.prosima.proto.v1.OverlayEdge;
 import io.prosima.proto.v1.Validator;
 import io.prosima.storage.RocksDbLedgerStore;
 import io.prosima.storage.StorageException;
@@ -21,7 +28,12 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +49,7 @@ public final class LedgerNode implements AutoCloseable {
   private final LedgerCore core;
   private final TxAdmission admission;
   private final ConsensusDriver consensus;
+  private final P2pNetwork p2p; // null on a chain of one validator
   private final GrpcServer grpc;
   private final NodeMetrics metrics;
 
@@ -53,20 +66,32 @@ public final class LedgerNode implements AutoCloseable {
                 () -> new GenesisException("node key in " + home + " is not a genesis validator"));
     config.check(genesis.getConsensus().getBlockTxsMax());
     this.store = RocksDbLedgerStore.open(home.resolve(DATA_DIR).resolve(LEDGER_DIR));
+    // What is open so far, closed in reverse order if a later step fails.
+    Deque<AutoCloseable> opened = new ArrayDeque<>();
+    opened.push(store);
     try {
       this.core =
           new LedgerCore(
               genesis, store, new Mempool(config.mempoolTxsMax(), config.mempoolBytesMax()));
       this.metrics = new NodeMetrics(core);
+      opened.push(metrics);
       core.setEvents(metrics);
       if (config.metricsListen() != null) {
         metrics.serve(address(config.metricsListen()));
       }
       this.admission = new TxAdmission(core, config.verifyThreads());
+      opened.push(admission);
       this.consensus =
           new ConsensusDriver(
               core, admission, key, ConsensusDriver.bftConfig(genesis.getChainId()), clock);
+      opened.push(consensus);
       metrics.watchConsensus(consensus);
+      this.p2p = startP2p(genesis, key, consensus);
+      if (p2p != null) {
+        opened.push(p2p);
+        consensus.connect(p2p::broadcast);
+        metrics.watchP2p(p2p::stats);
+      }
       Set<ByteString> chainKeys = new HashSet<>();
       genesis.getValidatorsList().forEach(v -> chainKeys.add(v.getPublicKey()));
       genesis.getClientsList().forEach(c -> chainKeys.add(c.getPublicKey()));
@@ -82,7 +107,13 @@ public final class LedgerNode implements AutoCloseable {
               admission,
               config);
     } catch (RuntimeException | IOException | GeneralSecurityException e) {
-      store.close();
+      for (AutoCloseable c : opened) {
+        try {
+          c.close();
+        } catch (Exception suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
       throw e;
     }
     consensus.start();
@@ -92,6 +123,55 @@ public final class LedgerNode implements AutoCloseable {
         grpc.port(),
         genesis.getChainId(),
         store.height());
+  }
+
+  /** Joins the overlay: listens on our genesis p2p address, dials our genesis neighbours. */
+  private P2pNetwork startP2p(Genesis genesis, KeyFile key, ConsensusDriver consensus)
+      throws IOException, GeneralSecurityException {
+    Map<String, Validator> byName = new HashMap<>();
+    genesis.getValidatorsList().forEach(v -> byName.put(v.getName(), v));
+    Map<ByteString, InetSocketAddress> neighbours = new HashMap<>();
+    for (OverlayEdge e : genesis.getOverlayList()) {
+      String other =
+          e.getA().equals(self.getName())
+              ? e.getB()
+              : e.getB().equals(self.getName()) ? e.getA() : null;
+      if (other != null) {
+        Validator v = byName.get(other);
+        neighbours.put(v.getPublicKey(), address(v.getP2PAddress()));
+      }
+    }
+    if (neighbours.isEmpty()) {
+      return null;
+    }
+    P2pHandler handler =
+        new P2pHandler() {
+          @Override
+          public void onGossip(ByteString origin, GossipBody body) {
+            consensus.onGossip(body);
+          }
+
+          @Override
+          public void onSyncedBlocks(ByteString peer, List<CommittedBlock> blocks) {
+            consensus.onSyncedBlocks(blocks);
+          }
+        };
+    BlockSource source =
+        new BlockSource() {
+          @Override
+          public long height() {
+            return consensus.height();
+          }
+
+          @Override
+          public List<CommittedBlock> blocks(long fromHeight, int maxBlocks, long maxBytes) {
+            return consensus.blocks(fromHeight, maxBlocks, maxBytes);
+          }
+        };
+    return P2pNetwork.start(
+        P2pConfig.defaults(genesis.getChainId(), key, address(self.getP2PAddress()), neighbours),
+        handler,
+        source);
   }
 
   public static LedgerNode start(NodeConfig config)
@@ -133,6 +213,9 @@ public final class LedgerNode implements AutoCloseable {
   @Override
   public void close() {
     grpc.close();
+    if (p2p != null) {
+      p2p.close();
+    }
     consensus.close();
     admission.close();
     metrics.close();

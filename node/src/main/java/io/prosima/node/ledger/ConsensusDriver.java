@@ -51,6 +51,9 @@ public final class ConsensusDriver implements AutoCloseable {
   /** Own signed messages of the current height are sent again this often. */
   static final long RESEND_INTERVAL_MS = 1_000;
 
+  /** Transactions passed on to peers go in gossip batches of at most this many bytes. */
+  static final long TX_BATCH_BYTES_MAX = 4 << 20;
+
   /** An evidence transaction must be included within this many heights. */
   static final long EVIDENCE_EXPIRY_HEIGHTS = 1_000;
 
@@ -190,8 +193,21 @@ public final class ConsensusDriver implements AutoCloseable {
     return blocksSynced.get();
   }
 
+  /** Passes admitted transactions on to peers, in batches that fit a p2p frame comfortably. */
   private void passOn(List<Transaction> txs) {
-    network.accept(GossipBody.newBuilder().setTxs(TxBatch.newBuilder().addAllTxs(txs)).build());
+    TxBatch.Builder batch = TxBatch.newBuilder();
+    long bytes = 0;
+    for (Transaction tx : txs) {
+      int size = tx.getSerializedSize();
+      if (bytes + size > TX_BATCH_BYTES_MAX && batch.getTxsCount() > 0) {
+        network.accept(GossipBody.newBuilder().setTxs(batch).build());
+        batch = TxBatch.newBuilder();
+        bytes = 0;
+      }
+      batch.addTxs(tx);
+      bytes += size;
+    }
+    network.accept(GossipBody.newBuilder().setTxs(batch).build());
     inbox.add(new TxsArrived());
   }
 

@@ -9,10 +9,12 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prosima.node.ledger.ConsensusDriver;
 import io.prosima.node.ledger.LedgerCore;
 import io.prosima.node.ledger.LedgerEvents;
+import io.prosima.p2p.P2pStats;
 import io.prosima.proto.v1.RefusalCode;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.function.Supplier;
 
 /**
  * A node's Prometheus metrics, in its own registry (several nodes may share a JVM in tests), and
@@ -80,6 +82,30 @@ public final class NodeMetrics implements LedgerEvents, AutoCloseable {
         .name("prosima_blocks_synced_total")
         .help("Blocks committed from block sync (fetched from peers, certificate checked)")
         .callback(cb -> cb.call(consensus.blocksSynced()))
+        .register(registry);
+  }
+
+  /** Overlay gauges and counters, read from the p2p layer's statistics at each scrape. */
+  public void watchP2p(Supplier<P2pStats> stats) {
+    GaugeWithCallback.builder()
+        .name("prosima_peers")
+        .help("Overlay neighbours connected now")
+        .callback(cb -> cb.call(stats.get().connectedPeers()))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("prosima_p2p_bytes_sent_total")
+        .help("Bytes sent to overlay neighbours (TLS records on the socket)")
+        .callback(cb -> cb.call(stats.get().bytesSent()))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("prosima_p2p_bytes_received_total")
+        .help("Bytes received from overlay neighbours (TLS records on the socket)")
+        .callback(cb -> cb.call(stats.get().bytesReceived()))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("prosima_p2p_frames_dropped_total")
+        .help("Frames dropped: rate limit, full outbound queue or a bad frame")
+        .callback(cb -> cb.call(stats.get().framesDropped()))
         .register(registry);
   }
 

@@ -27,10 +27,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The issue's real-process test: four validator processes in two regions on 127.0.0.1,
- * transactions submitted to different validators, one validator killed with SIGKILL while the
- * others keep committing, then restarted: it catches up by block sync and all four report the same
- * block id at every height, and every acknowledged transaction at its acknowledged height.
+ * The issue's real-process test: four validator processes in two regions on 127.0.0.1, transactions
+ * submitted to different validators, one validator killed with SIGKILL while the others keep
+ * committing, then restarted: it catches up by block sync and all four report the same block id at
+ * every height, and every acknowledged transaction at its acknowledged height.
  */
 class TestnetKillAndCatchUpTest {
   static final int VALIDATORS = 4;
