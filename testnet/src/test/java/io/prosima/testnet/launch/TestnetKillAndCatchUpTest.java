@@ -101,7 +101,7 @@ class TestnetKillAndCatchUpTest {
     KeyFile key = net.clientKey(client);
     List<Transaction> txs = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
-      txs.add(factory.anchorTx(key, firstNonce + i, 100_000, tag + "-" + i));
+      txs.add(factory.anchorTx(key, firstNonce + i, 5_000, tag + "-" + i));
     }
     try (NodeClient c = net.client(node, client)) {
       var r =
