@@ -16,7 +16,6 @@ import picocli.CommandLine.Command;
       QueryCommand.class,
       BenchCommand.class,
       ImageCommand.class,
-      DemoCommand.class,
       ModelCommand.class,
     })
 public final class ProsimaCli implements Runnable {
