@@ -1,6 +1,7 @@
 package io.prosima.testnet;
 
 import io.prosima.node.cli.ProsimaCli;
+import io.prosima.testnet.bench.BenchTestnetCommand;
 import io.prosima.testnet.demo.DemoCommand;
 import io.prosima.testnet.launch.TestnetCommand;
 import picocli.CommandLine;
@@ -21,6 +22,7 @@ public final class ProsimaMain {
     CommandLine cli = ProsimaCli.newCommandLine();
     cli.addSubcommand("testnet", new CommandLine(new TestnetCommand()));
     cli.addSubcommand("demo", new CommandLine(new DemoCommand()));
+    cli.getSubcommands().get("bench").addSubcommand("testnet", new BenchTestnetCommand());
     // Settings reach only the subcommands present when set: hand the error handler on.
     cli.setExecutionExceptionHandler(cli.getExecutionExceptionHandler());
     return cli;

@@ -6,6 +6,7 @@ import io.prosima.node.LedgerNode;
 import io.prosima.node.NodeConfig;
 import io.prosima.node.client.NodeClient;
 import io.prosima.proto.v1.AccessLog;
+import io.prosima.proto.v1.Genesis;
 import io.prosima.proto.v1.KeyFile;
 import io.prosima.proto.v1.Payload;
 import io.prosima.proto.v1.StatusRequest;
@@ -42,7 +43,8 @@ public final class LedgerBenchmark {
       int clients,
       int signers,
       double paceFraction,
-      int paceSeconds) {}
+      int paceSeconds,
+      double paceRate) {}
 
   private final Options options;
   private final PrintStream out;
@@ -72,13 +74,32 @@ public final class LedgerBenchmark {
     try (LedgerNode node =
         LedgerNode.start(
             NodeConfig.defaults(dir.resolve("validator-0")).withGrpcListen("127.0.0.1:0"))) {
-      String address = "127.0.0.1:" + node.grpcPort();
-      AnchorTxFactory factory = new AnchorTxFactory("bench");
-      List<KeyFile> signers = chain.clientKeys().subList(0, options.signers());
-      long[] nonces = new long[signers.size()];
+      runAgainst(
+          List.of("127.0.0.1:" + node.grpcPort()),
+          chain.genesis(),
+          chain.clientKeys().subList(0, options.signers()),
+          chain.clientKeys().get(options.signers()));
+    } finally {
+      deleteTree(dir);
+    }
+  }
 
+  /**
+   * Runs both phases against running nodes. Signer s sends everything to {@code addresses[s % n]},
+   * so each signer's nonces reach one node in order; commits are watched on every node.
+   */
+  public void runAgainst(
+      List<String> addresses, Genesis genesis, List<KeyFile> signers, KeyFile watcherKey)
+      throws Exception {
+    AnchorTxFactory factory = new AnchorTxFactory(genesis.getChainId());
+    long[] nonces = new long[signers.size()];
+    List<NodeClient> watchers = new ArrayList<>();
+    try {
+      for (String a : addresses) {
+        watchers.add(new NodeClient(a, watcherKey, genesis));
+      }
       if (options.smallTxs()) {
-        anchorOwnImages(address, chain, signers, nonces, factory);
+        anchorOwnImages(addresses, genesis, signers, nonces, factory);
       }
       out.printf("signing %d transactions (client side, not timed)...%n", options.txs());
       List<List<Transaction>> perSigner = sign(factory, signers, nonces, options.txs(), "flood");
@@ -87,14 +108,15 @@ public final class LedgerBenchmark {
           "each transaction: %s, %d bytes%n",
           options.smallTxs() ? "AccessLog" : "ImageAnchor, 16 tiles", txBytes);
 
-      try (NodeClient watcher =
-          new NodeClient(address, chain.clientKeys().get(options.signers()), chain.genesis())) {
-        flood(address, chain, signers, perSigner, watcher);
-        paced(address, chain, signers, nonces, factory);
-      }
+      flood(addresses, genesis, signers, perSigner, watchers);
+      paced(addresses, genesis, signers, nonces, factory);
     } finally {
-      deleteTree(dir);
+      watchers.forEach(NodeClient::close);
     }
+  }
+
+  private static String addressOf(List<String> addresses, int signer) {
+    return addresses.get(signer % addresses.size());
   }
 
   private static String ownImage(int signer) {
@@ -109,14 +131,14 @@ public final class LedgerBenchmark {
 
   /** Small transactions log access to the signer's own image, which must be anchored first. */
   private static void anchorOwnImages(
-      String address,
-      GenesisBuilder.Result chain,
+      List<String> addresses,
+      Genesis genesis,
       List<KeyFile> signers,
       long[] nonces,
       AnchorTxFactory factory)
       throws Exception {
     for (int s = 0; s < signers.size(); s++) {
-      try (NodeClient node = new NodeClient(address, signers.get(s), chain.genesis())) {
+      try (NodeClient node = new NodeClient(addressOf(addresses, s), signers.get(s), genesis)) {
         var r =
             node.submit()
                 .submit(
@@ -160,13 +182,14 @@ public final class LedgerBenchmark {
   }
 
   private void flood(
-      String address,
-      GenesisBuilder.Result chain,
+      List<String> addresses,
+      Genesis genesis,
       List<KeyFile> signers,
       List<List<Transaction>> perSigner,
-      NodeClient watcher)
+      List<NodeClient> watchers)
       throws Exception {
     long total = perSigner.stream().mapToLong(List::size).sum();
+    NodeClient watcher = watchers.get(0);
     long startHeight = watcher.query().getStatus(StatusRequest.getDefaultInstance()).getHeight();
     ExecutorService clients = Executors.newFixedThreadPool(options.clients());
     AtomicLong accepted = new AtomicLong();
@@ -179,11 +202,10 @@ public final class LedgerBenchmark {
       futures.add(
           clients.submit(
               () -> {
-                try (NodeClient node =
-                    new NodeClient(
-                        address, signers.get(client % signers.size()), chain.genesis())) {
-                  // Each client owns whole signers so a signer's nonces arrive in order.
-                  for (int s = client; s < perSigner.size(); s += options.clients()) {
+                // Each client owns whole signers so a signer's nonces arrive in order.
+                for (int s = client; s < perSigner.size(); s += options.clients()) {
+                  try (NodeClient node =
+                      new NodeClient(addressOf(addresses, s), signers.get(s), genesis)) {
                     List<Transaction> txs = perSigner.get(s);
                     for (int i = 0; i < txs.size(); i += options.batchTxs()) {
                       List<Transaction> batch =
@@ -217,8 +239,7 @@ public final class LedgerBenchmark {
     long committedNanos = admittedNanos;
     long deadline = System.nanoTime() + 300_000_000_000L;
     while (System.nanoTime() < deadline) {
-      var status = watcher.query().getStatus(StatusRequest.getDefaultInstance());
-      if (status.getMempoolTxs() == 0) {
+      if (allCommitted(watchers)) {
         committedNanos = System.nanoTime() - start;
         break;
       }
@@ -246,14 +267,31 @@ public final class LedgerBenchmark {
 
   private double lastFloodRate;
 
+  /** Every node's mempool is empty and all are at one height. */
+  private static boolean allCommitted(List<NodeClient> watchers) {
+    long height = -1;
+    for (NodeClient w : watchers) {
+      var status = w.query().getStatus(StatusRequest.getDefaultInstance());
+      if (status.getMempoolTxs() != 0 || (height >= 0 && status.getHeight() != height)) {
+        return false;
+      }
+      height = status.getHeight();
+    }
+    return true;
+  }
+
   private void paced(
-      String address,
-      GenesisBuilder.Result chain,
+      List<String> addresses,
+      Genesis genesis,
       List<KeyFile> signers,
       long[] nonces,
       AnchorTxFactory factory)
       throws Exception {
-    double rate = Math.max(100, lastFloodRate * options.paceFraction());
+    // A fixed offered rate when given, otherwise a fraction of what phase 1 sustained.
+    double rate =
+        options.paceRate() > 0
+            ? options.paceRate()
+            : Math.max(100, lastFloodRate * options.paceFraction());
     // Each signer waits for one batch to commit before sending its next (nonces stay in order),
     // so a signer carries about one batch per block interval plus round trip: size batches so
     // the signers together can offer the target rate at ~5 batches per second each.
@@ -261,16 +299,21 @@ public final class LedgerBenchmark {
     double batchesPerSecond = rate / batch;
     int batches = (int) Math.max(1, batchesPerSecond * options.paceSeconds());
     out.printf(
-        "%nphase 2: steady %.0f tx/s (%.0f%% of phase 1) for %d s, batches of %d with wait_for_commit%n",
-        rate, options.paceFraction() * 100, options.paceSeconds(), batch);
+        "%nphase 2: steady %.0f tx/s (%s) for %d s, batches of %d with wait_for_commit%n",
+        rate,
+        options.paceRate() > 0
+            ? "fixed"
+            : String.format("%.0f%% of phase 1", options.paceFraction() * 100),
+        options.paceSeconds(),
+        batch);
     List<List<Transaction>> perSigner = sign(factory, signers, nonces, batches * batch, "paced");
     Histogram latencyMicros = new Histogram(3_600_000_000L, 3);
     ExecutorService pool =
         Executors.newFixedThreadPool(Math.max(4, (int) Math.ceil(batchesPerSecond)));
     AtomicLong committedTxs = new AtomicLong();
     List<NodeClient> connections = new ArrayList<>();
-    for (KeyFile k : signers) {
-      connections.add(new NodeClient(address, k, chain.genesis()));
+    for (int s = 0; s < signers.size(); s++) {
+      connections.add(new NodeClient(addressOf(addresses, s), signers.get(s), genesis));
     }
     long periodNanos = (long) (1e9 / batchesPerSecond);
     long start = System.nanoTime();

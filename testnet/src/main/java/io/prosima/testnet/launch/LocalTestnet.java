@@ -104,6 +104,12 @@ public final class LocalTestnet {
    * asked for. Refuses a non-empty dir without genesis.json. Starts nothing.
    */
   public static LocalTestnet create(Path dir, int validators, int regions, int basePort) {
+    return create(dir, validators, regions, basePort, 2);
+  }
+
+  /** As {@link #create(Path, int, int, int)} with {@code hospitals} hospital clients. */
+  public static LocalTestnet create(
+      Path dir, int validators, int regions, int basePort, int hospitals) {
     Path root = dir.toAbsolutePath().normalize();
     if (Files.exists(root.resolve(ChainLayout.GENESIS_FILE))) {
       LocalTestnet existing = open(root);
@@ -148,7 +154,7 @@ public final class LocalTestnet {
               .chainId("prosima-local")
               .validators(validators)
               .regions(regions)
-              .clients(2, 1, 1)
+              .clients(hospitals, 1, 1)
               .basePort(basePort)
               .build(new SecureRandom());
       Files.createDirectories(root);

@@ -1,0 +1,70 @@
+package io.prosima.testnet.bench;
+
+import io.prosima.node.bench.LedgerBenchmark;
+import io.prosima.node.cli.CliException;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** `prosima bench testnet`: committed tx/s and submit-to-commit latency of a local testnet. */
+@Command(
+    name = "testnet",
+    mixinStandardHelpOptions = true,
+    description =
+        "Committed tx/s (flood) and p50/p99 submit-to-commit latency (steady rate) of a local"
+            + " testnet of validator processes.")
+public final class BenchTestnetCommand implements Callable<Integer> {
+  @Option(names = "--validators", defaultValue = "4", description = "Validator processes.")
+  int validators;
+
+  @Option(names = "--regions", defaultValue = "2", description = "Regions.")
+  int regions;
+
+  @Option(names = "--txs", defaultValue = "60000", description = "Transactions in the flood phase.")
+  int txs;
+
+  @Option(names = "--batch", defaultValue = "500", description = "Transactions per SubmitBatch.")
+  int batch;
+
+  @Option(names = "--signers", defaultValue = "8", description = "Signing identities (hospitals).")
+  int signers;
+
+  @Option(
+      names = "--rate",
+      defaultValue = "3000",
+      description = "Offered tx/s in the steady phase (0: half of the flood phase's rate).")
+  double rate;
+
+  @Option(names = "--seconds", defaultValue = "20", description = "Length of the steady phase.")
+  int seconds;
+
+  @Option(
+      names = "--payload",
+      defaultValue = "log",
+      description = "log (AccessLog, ~0.2 KB) or anchor (ImageAnchor, ~1.9 KB).")
+  String payload;
+
+  @Option(names = "--heap", defaultValue = "1g", description = "-Xmx of each validator process.")
+  String heap;
+
+  @Override
+  public Integer call() throws Exception {
+    if (validators < 1 || regions < 1 || regions > validators) {
+      throw new CliException("need 1 <= regions <= validators");
+    }
+    if (txs < 1 || batch < 1 || batch > 10_000 || signers < 1 || rate < 0 || seconds < 1) {
+      throw new CliException("need txs >= 1, 1 <= batch <= 10000, signers >= 1, rate >= 0");
+    }
+    if (!payload.equals("anchor") && !payload.equals("log")) {
+      throw new CliException("--payload must be anchor or log");
+    }
+    if (!heap.matches("[0-9]+[mMgG]")) {
+      throw new CliException("--heap must look like 512m or 2g");
+    }
+    var options =
+        new LedgerBenchmark.Options(
+            payload.equals("log"), txs, batch, signers, signers, 0.5, seconds, rate);
+    new TestnetBenchmark(validators, regions, heap, options, System.out).run();
+    return 0;
+  }
+}
