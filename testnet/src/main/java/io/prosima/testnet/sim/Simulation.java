@@ -59,8 +59,8 @@ public final class Simulation {
 
   static final int SIM_EVENTS_MAX = 5_000_000;
 
-  /** A client submits the next transaction 1 to this many ms after the last (mean about 20). */
-  static final long TX_SUBMIT_INTERVAL_MS_MAX = 40;
+  /** A client submits the next transaction 1 to this many ms after the last (mean about 10). */
+  static final long TX_SUBMIT_INTERVAL_MS_MAX = 20;
 
   /** A node's mempool holds at most this many transactions; more are dropped on arrival. */
   static final int MEMPOOL_TXS_MAX = 5_000;
