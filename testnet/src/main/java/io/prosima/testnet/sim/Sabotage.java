@@ -14,7 +14,7 @@ public enum Sabotage {
   INJECT_UNSUBMITTED_TX,
   /**
    * Honest proposers re-include a transaction already in their chain, and valid(v) stops refusing
-   * repeats.
+   * repeats; the checker's own record of each node's transactions still refuses them.
    */
   REPEAT_COMMITTED_TX,
   /**
