@@ -4,6 +4,7 @@ import io.prosima.node.cli.ProsimaCli;
 import io.prosima.testnet.bench.BenchTestnetCommand;
 import io.prosima.testnet.demo.DemoCommand;
 import io.prosima.testnet.launch.TestnetCommand;
+import io.prosima.testnet.sim.SimCommand;
 import picocli.CommandLine;
 
 /**
@@ -22,6 +23,7 @@ public final class ProsimaMain {
     CommandLine cli = ProsimaCli.newCommandLine();
     cli.addSubcommand("testnet", new CommandLine(new TestnetCommand()));
     cli.addSubcommand("demo", new CommandLine(new DemoCommand()));
+    cli.addSubcommand("sim", new CommandLine(new SimCommand()));
     cli.getSubcommands().get("bench").addSubcommand("testnet", new BenchTestnetCommand());
     // Settings reach only the subcommands present when set: hand the error handler on.
     cli.setExecutionExceptionHandler(cli.getExecutionExceptionHandler());

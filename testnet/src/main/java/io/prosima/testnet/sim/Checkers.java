@@ -8,15 +8,20 @@ import io.prosima.proto.v1.Block;
 import io.prosima.proto.v1.CommitCertificate;
 import io.prosima.proto.v1.CommittedBlock;
 import io.prosima.proto.v1.Evidence;
+import io.prosima.proto.v1.Transaction;
 import io.prosima.proto.wire.BlockCodec;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Safety checkers, run as the simulation goes so the first violation stops it: agreement, validity,
- * durability and evidence soundness. Liveness is checked by {@link Simulation}.
+ * Safety checkers, run as the simulation goes so the first violation stops it: agreement, validity
+ * (of blocks and of their transactions: each submitted by a client, none twice in a chain),
+ * durability (of committed blocks and of acknowledged transactions) and evidence soundness.
+ * Liveness is checked by {@link Simulation}.
  */
 final class Checkers {
   private final long seed;
@@ -24,6 +29,8 @@ final class Checkers {
   private final ValidatorSet validators;
   private final ProposerSchedule schedule;
   private final SimConfig config;
+  private final Set<ByteString> signers;
+  private final TxCache txCache;
 
   /** Block id committed by the first honest node at each height. */
   private final Map<Long, ByteString> decided = new HashMap<>();
@@ -31,14 +38,59 @@ final class Checkers {
   /** Per instance: every block id it reported committed, by height - 1. */
   private final Map<Integer, List<ByteString>> acknowledged = new HashMap<>();
 
+  /** Every transaction a client submitted, by hash: the instance it was submitted to. */
+  private final Map<ByteString, Integer> submitted = new HashMap<>();
+
+  /**
+   * Acknowledged transactions, by hash: the height at which the node they were submitted to
+   * committed them (when the client got its answer).
+   */
+  private final Map<ByteString, Long> acknowledgedTxs = new LinkedHashMap<>();
+
+  /**
+   * Per honest instance: every transaction it reported committed, with its height. The checker's
+   * own record, so a node that loses track of its transactions cannot hide a repeat.
+   */
+  private final Map<Integer, Map<ByteString, Long>> committedTxs = new HashMap<>();
+
   long evidence;
 
-  Checkers(SimConfig config, String chainId, ValidatorSet validators, ProposerSchedule schedule) {
+  /** Transactions in the decided blocks (each height counted once). */
+  long txsCommitted;
+
+  Checkers(
+      SimConfig config,
+      String chainId,
+      ValidatorSet validators,
+      ProposerSchedule schedule,
+      Set<ByteString> signers,
+      TxCache txCache) {
     this.seed = config.seed();
     this.config = config;
     this.chainId = chainId;
     this.validators = validators;
     this.schedule = schedule;
+    this.signers = signers;
+    this.txCache = txCache;
+  }
+
+  /** A client submitted {@code tx} to {@code instance}. */
+  void onSubmit(Transaction tx, int instance) {
+    if (submitted.put(txCache.hash(tx), instance) != null) {
+      fail("a client submitted the same transaction twice");
+    }
+  }
+
+  long txsSubmitted() {
+    return submitted.size();
+  }
+
+  long txsAcknowledged() {
+    return acknowledgedTxs.size();
+  }
+
+  boolean isAcknowledged(ByteString txHash) {
+    return acknowledgedTxs.containsKey(txHash);
   }
 
   void fail(String what) {
@@ -58,8 +110,12 @@ final class Checkers {
     if (!n.honest) {
       return;
     }
-    // Validity: a valid block for this chain position, built by a proposer of one of the rounds.
-    String invalid = new ChainValidator(chainId, n.chain, validators.weights()).check(block);
+    // Validity: a valid block for this chain position, built by a proposer of one of the rounds;
+    // its transactions checked against what this node committed before (repeats refused).
+    Map<ByteString, Long> mine = committedTxs.computeIfAbsent(n.instance, k -> new HashMap<>());
+    String invalid =
+        new ChainValidator(chainId, n.chain, mine, validators.weights(), signers, txCache, true)
+            .check(block);
     if (invalid != null) {
       fail("node " + n.instance + " committed an invalid block at " + height + ": " + invalid);
     }
@@ -75,7 +131,33 @@ final class Checkers {
     if (first != null && !first.equals(id)) {
       fail("agreement violated at height " + height + " by node " + n.instance);
     }
+    if (first == null) {
+      txsCommitted += block.getTxsCount();
+    }
     acknowledged.computeIfAbsent(n.instance, k -> new ArrayList<>()).add(id);
+    checkTxs(n, height, block, mine);
+  }
+
+  /** Tx validity (submitted by a client) and the acknowledgements; records the node's txs. */
+  private void checkTxs(SimNode n, long height, Block block, Map<ByteString, Long> mine) {
+    for (Transaction tx : block.getTxsList()) {
+      ByteString hash = txCache.hash(tx);
+      Integer to = submitted.get(hash);
+      if (to == null) {
+        fail(
+            "node "
+                + n.instance
+                + " committed a transaction no client submitted at height "
+                + height
+                + " (nonce "
+                + tx.getNonce()
+                + ")");
+      }
+      mine.put(hash, height);
+      if (to == n.instance) {
+        acknowledgedTxs.putIfAbsent(hash, height);
+      }
+    }
   }
 
   /** Durability: a restarted (or finished) node's chain still holds all it acknowledged. */
@@ -95,6 +177,33 @@ final class Checkers {
           ByteString.copyFrom(BlockCodec.blockId(n.chain.get(i).getBlock().getHeader()));
       if (!id.equals(acked.get(i))) {
         fail("node " + n.instance + " chain changed at height " + (i + 1) + " across a restart");
+      }
+    }
+    checkAcknowledgedTxs(n);
+  }
+
+  /**
+   * Every acknowledged transaction is in the node's durable chain at the height where it was
+   * acknowledged, if the node reached that height.
+   */
+  private void checkAcknowledgedTxs(SimNode n) {
+    Map<ByteString, Long> held = new HashMap<>();
+    for (int i = 0; i < n.chain.size(); i++) {
+      for (Transaction tx : n.chain.get(i).getBlock().getTxsList()) {
+        held.put(txCache.hash(tx), (long) i + 1);
+      }
+    }
+    for (Map.Entry<ByteString, Long> e : acknowledgedTxs.entrySet()) {
+      long height = e.getValue();
+      if (height <= n.chain.size() && !Long.valueOf(height).equals(held.get(e.getKey()))) {
+        fail(
+            "acknowledged transaction of height "
+                + height
+                + " lost by node "
+                + n.instance
+                + " (found at "
+                + held.get(e.getKey())
+                + ")");
       }
     }
   }

@@ -4,8 +4,10 @@ import com.google.protobuf.ByteString;
 import io.prosima.consensus.bft.BftCore;
 import io.prosima.consensus.bft.SignedVoteRecord;
 import io.prosima.proto.v1.CommittedBlock;
+import io.prosima.proto.v1.Transaction;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -35,7 +37,13 @@ final class SimNode {
   final List<CommittedBlock> chain = new ArrayList<>();
   SignedVoteRecord record = SignedVoteRecord.EMPTY;
 
+  /** Height of every transaction in {@link #chain}, by tx hash: an index rebuilt from the chain. */
+  final Map<ByteString, Long> chainTxs = new HashMap<>();
+
   // Volatile.
+  /** Transactions received and not yet committed, in arrival order (lost on a crash). */
+  final LinkedHashMap<ByteString, Transaction> mempool = new LinkedHashMap<>();
+
   BftCore core;
   int incarnation;
   boolean crashPending;
@@ -69,5 +77,25 @@ final class SimNode {
 
   long height() {
     return chain.size();
+  }
+
+  /** Appends a committed block: indexes its transactions and drops them from the mempool. */
+  void append(CommittedBlock cb, TxCache txCache) {
+    chain.add(cb);
+    for (Transaction tx : cb.getBlock().getTxsList()) {
+      ByteString hash = txCache.hash(tx);
+      chainTxs.put(hash, (long) chain.size());
+      mempool.remove(hash);
+    }
+  }
+
+  /** Rebuilds the transaction index from the durable chain, as a restarting node would. */
+  void reindex(TxCache txCache) {
+    chainTxs.clear();
+    for (int i = 0; i < chain.size(); i++) {
+      for (Transaction tx : chain.get(i).getBlock().getTxsList()) {
+        chainTxs.put(txCache.hash(tx), (long) i + 1);
+      }
+    }
   }
 }

@@ -7,7 +7,12 @@ package io.prosima.testnet.sim;
  * @param endMs simulated time when the run ended
  * @param allCommittedMs simulated time when every honest node had committed the target heights
  * @param consensusMessages signed messages broadcast by the cores (before fan-out)
- * @param sentMessages point-to-point messages put on the network (fan-out, gossip and sync)
+ * @param sentMessages point-to-point consensus messages put on the network (fan-out, gossip and
+ *     sync); transactions are not counted here
+ * @param txsSubmitted transactions the simulated clients submitted
+ * @param txsCommitted transactions in the decided blocks
+ * @param txsAcknowledged transactions committed by the node they were submitted to
+ * @param txGossipMessages point-to-point transaction messages put on the network
  */
 public record SimResult(
     long seed,
@@ -21,7 +26,11 @@ public record SimResult(
     long evidence,
     long crashes,
     long crashesAfterPersistBeforeSend,
-    long maxRound) {
+    long maxRound,
+    long txsSubmitted,
+    long txsCommitted,
+    long txsAcknowledged,
+    long txGossipMessages) {
 
   public double broadcastsPerBlock() {
     return heights == 0 ? 0 : (double) consensusMessages / heights;

@@ -1,5 +1,7 @@
 package io.prosima.testnet.sim;
 
+import java.io.PrintStream;
+
 /**
  * The long soak: runs seeds {@code from} (inclusive) to {@code to} (exclusive) through {@link
  * Scenarios} and stops at the first failure, printing its seed. Not part of {@code mvn verify}.
@@ -14,17 +16,53 @@ public final class SimSoak {
   public static void main(String[] args) {
     long from = args.length > 0 ? Long.parseLong(args[0]) : 0;
     long to = args.length > 1 ? Long.parseLong(args[1]) : from + 10_000;
-    for (long seed = from; seed < to; seed++) {
+    if (!soak(from, to - from, System.out)) {
+      System.exit(1);
+    }
+  }
+
+  /**
+   * Runs {@code seeds} seeds from {@code start}; returns false at the first failure, after printing
+   * it (with its seed).
+   */
+  public static boolean soak(long start, long seeds, PrintStream out) {
+    if (seeds < 0) {
+      throw new IllegalArgumentException("seeds must not be negative");
+    }
+    long txsSubmitted = 0;
+    long txsCommitted = 0;
+    for (long seed = start; seed < start + seeds; seed++) {
       try {
-        new Simulation(Scenarios.forSeed(seed)).run();
+        SimResult r = new Simulation(Scenarios.forSeed(seed)).run();
+        txsSubmitted += r.txsSubmitted();
+        txsCommitted += r.txsCommitted();
       } catch (SimulationFailure e) {
-        System.out.println("FAILED " + e.getMessage());
-        System.exit(1);
+        out.println("FAILED " + e.getMessage());
+        return false;
       }
-      if ((seed - from + 1) % PROGRESS_EVERY_SEEDS == 0) {
-        System.out.println("seeds " + from + ".." + seed + " passed");
+      if ((seed - start + 1) % PROGRESS_EVERY_SEEDS == 0) {
+        out.println(
+            "seeds "
+                + start
+                + ".."
+                + seed
+                + " passed (txs submitted "
+                + txsSubmitted
+                + ", committed "
+                + txsCommitted
+                + ")");
       }
     }
-    System.out.println("all seeds " + from + ".." + (to - 1) + " passed");
+    out.println(
+        "all seeds "
+            + start
+            + ".."
+            + (start + seeds - 1)
+            + " passed (txs submitted "
+            + txsSubmitted
+            + ", committed "
+            + txsCommitted
+            + ")");
+    return true;
   }
 }

@@ -14,8 +14,10 @@ import io.prosima.proto.v1.CommitCertificate;
 import io.prosima.proto.v1.CommittedBlock;
 import io.prosima.proto.v1.ConsensusMessage;
 import io.prosima.proto.v1.Genesis;
+import io.prosima.proto.v1.Transaction;
 import io.prosima.proto.v1.Validator;
 import io.prosima.proto.wire.Ed25519Keys;
+import io.prosima.proto.wire.MerkleTree;
 import io.prosima.proto.wire.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -29,7 +31,9 @@ import java.util.SplittableRandom;
  * N validators in one thread over a simulated network and clock, driven by one seed. Every source
  * of nondeterminism (delays, drops, duplicates, partitions, crash points, skew) comes from one
  * {@link SplittableRandom}, and events at equal times run in scheduling order, so a seed replays
- * exactly.
+ * exactly. Simulated clients (their own generator, split from the seed) submit signed transactions
+ * to random honest nodes that are up; the node keeps them in a volatile mempool, passes them once
+ * to its audience over the faulty network, and proposers include them.
  */
 public final class Simulation {
   static final String CHAIN_ID = "prosima-sim";
@@ -54,6 +58,12 @@ public final class Simulation {
   static final long GOSSIP_INTERVAL_MS = 200;
 
   static final int SIM_EVENTS_MAX = 5_000_000;
+
+  /** A client submits the next transaction 1 to this many ms after the last (mean about 10). */
+  static final long TX_SUBMIT_INTERVAL_MS_MAX = 20;
+
+  /** A node's mempool holds at most this many transactions; more are dropped on arrival. */
+  static final int MEMPOOL_TXS_MAX = 5_000;
 
   /** Timeouts for simulated links of 1–20 ms. */
   static BftConfig bftConfig() {
@@ -82,10 +92,15 @@ public final class Simulation {
 
   private record FaultsEnd() implements SimEvent {}
 
+  private record Submit() implements SimEvent {}
+
   private record Scheduled(long timeMs, long seq, SimEvent event) {}
 
   private final SimConfig config;
   private final SplittableRandom rng;
+  private final SplittableRandom clientRng;
+  private final SimClients clients = new SimClients(CHAIN_ID);
+  private final TxCache txCache = new TxCache();
   private final ValidatorSet validators;
   private final ProposerSchedule schedule;
   private final BftConfig bft = bftConfig();
@@ -106,6 +121,7 @@ public final class Simulation {
   private long syncMessages;
   private long gossipMessages;
   private long sentMessages;
+  private long txGossipMessages;
   private long crashes;
   private long crashesAfterPersistBeforeSend;
   private long maxRound;
@@ -113,6 +129,7 @@ public final class Simulation {
   public Simulation(SimConfig config) {
     this.config = config;
     this.rng = new SplittableRandom(config.seed());
+    this.clientRng = rng.split();
     Genesis.Builder g = Genesis.newBuilder().setChainId(CHAIN_ID);
     List<byte[]> keys = new ArrayList<>();
     for (int i = 0; i < config.weights().length; i++) {
@@ -129,7 +146,8 @@ public final class Simulation {
     }
     this.validators = new ValidatorSet(g.build());
     this.schedule = new ProposerSchedule(validators.weights());
-    this.checkers = new Checkers(config, CHAIN_ID, validators, schedule);
+    this.checkers =
+        new Checkers(config, CHAIN_ID, validators, schedule, clients.signers(), txCache);
     for (int i = 0; i < config.weights().length; i++) {
       int twins = config.isByzantine(i) ? 2 : 1;
       for (int t = 0; t < twins; t++) {
@@ -175,6 +193,7 @@ public final class Simulation {
   /** Runs to completion; throws {@link SimulationFailure} when a checker fails. */
   public SimResult run() {
     scheduleFaults();
+    scheduleSubmit();
     for (SimNode n : nodes) {
       restart(n);
     }
@@ -230,7 +249,11 @@ public final class Simulation {
         checkers.evidence,
         crashes,
         crashesAfterPersistBeforeSend,
-        maxRound);
+        maxRound,
+        checkers.txsSubmitted(),
+        checkers.txsCommitted,
+        checkers.txsAcknowledged(),
+        txGossipMessages);
   }
 
   private boolean done() {
@@ -249,6 +272,43 @@ public final class Simulation {
 
   private void schedule(long atMs, SimEvent e) {
     queue.add(new Scheduled(atMs, seq++, e));
+  }
+
+  private void scheduleSubmit() {
+    schedule(now + clientRng.nextLong(1, TX_SUBMIT_INTERVAL_MS_MAX + 1), new Submit());
+  }
+
+  /** A client submits its next transaction to a random honest node that is up. */
+  private void submit() {
+    List<SimNode> up = new ArrayList<>();
+    for (SimNode n : nodes) {
+      if (n.honest && n.up()) {
+        up.add(n);
+      }
+    }
+    if (!up.isEmpty()) {
+      SimNode n = up.get(clientRng.nextInt(up.size()));
+      Transaction tx = clients.next(clientRng);
+      checkers.onSubmit(tx, n.instance);
+      receiveTx(n, tx, true);
+    }
+    scheduleSubmit();
+  }
+
+  /** Into the mempool unless known; a node passes on what clients submit to it, once. */
+  private void receiveTx(SimNode n, Transaction tx, boolean fromClient) {
+    ByteString hash = txCache.hash(tx);
+    if (n.chainTxs.containsKey(hash)
+        || n.mempool.containsKey(hash)
+        || n.mempool.size() >= MEMPOOL_TXS_MAX) {
+      return;
+    }
+    n.mempool.put(hash, tx);
+    if (fromClient) {
+      for (int to : n.audience) {
+        send(n.instance, to, tx);
+      }
+    }
   }
 
   private void scheduleFaults() {
@@ -325,6 +385,8 @@ public final class Simulation {
       partition = p.group;
     } else if (e instanceof PartitionEnd) {
       partition = null;
+    } else if (e instanceof Submit) {
+      submit();
     } else if (e instanceof FaultsEnd) {
       faultsActive = false;
       partition = null;
@@ -343,6 +405,7 @@ public final class Simulation {
     // Down for downMs from the actual crash; FaultsEnd restarts whoever is still down.
     schedule(Math.min(config.faultsEndMs(), now + n.downMs), new Restart(n.instance));
     n.core = null;
+    n.mempool.clear();
     n.crashPending = false;
     n.incarnation++;
     n.lastSyncSent.clear();
@@ -350,21 +413,41 @@ public final class Simulation {
   }
 
   private void restart(SimNode n) {
+    if (config.sabotage() == Sabotage.DROP_ACKED_TX_ON_RESTART) {
+      dropAcknowledgedTx(n);
+    }
+    n.reindex(txCache);
     checkers.checkDurable(n);
     if (config.sabotage() == Sabotage.FORGET_VOTE_RECORD) {
       n.record = SignedVoteRecord.EMPTY;
     }
-    n.core =
-        new BftCore(
-            bft,
-            validators,
-            n.privateKey,
-            new ChainValidator(CHAIN_ID, n.chain, validators.weights()),
-            n.height() + 1,
-            n.record);
+    ChainValidator valid =
+        new ChainValidator(
+            CHAIN_ID,
+            n.chain,
+            n.chainTxs,
+            validators.weights(),
+            clients.signers(),
+            txCache,
+            config.sabotage() != Sabotage.REPEAT_COMMITTED_TX);
+    n.core = new BftCore(bft, validators, n.privateKey, valid, n.height() + 1, n.record);
     process(n, n.core.onEvent(new Event.Start()));
     if (n.up()) {
       scheduleGossip(n);
+    }
+  }
+
+  /** Sabotage: removes the first acknowledged transaction from the chain, header untouched. */
+  private void dropAcknowledgedTx(SimNode n) {
+    for (int i = 0; i < n.chain.size(); i++) {
+      CommittedBlock cb = n.chain.get(i);
+      for (int t = 0; t < cb.getBlock().getTxsCount(); t++) {
+        if (checkers.isAcknowledged(txCache.hash(cb.getBlock().getTxs(t)))) {
+          Block.Builder b = cb.getBlock().toBuilder().removeTxs(t);
+          n.chain.set(i, cb.toBuilder().setBlock(b).build());
+          return;
+        }
+      }
     }
   }
 
@@ -400,6 +483,10 @@ public final class Simulation {
     if (!n.up()) {
       return;
     }
+    if (d.payload instanceof Transaction tx) {
+      receiveTx(n, tx, false);
+      return;
+    }
     if (d.payload instanceof CommittedBlock cb) {
       if (cb.getBlock().getHeader().getHeight() == n.core.height()) {
         process(n, n.core.onEvent(new Event.CommitReceived(cb.getBlock(), cb.getCommit())));
@@ -429,8 +516,13 @@ public final class Simulation {
     send(n.instance, peer, n.chain.get((int) height - 1));
   }
 
+  /** Transactions are counted apart, so messages per block measure consensus alone. */
   private void send(int from, int to, Object payload) {
-    sentMessages++;
+    if (payload instanceof Transaction) {
+      txGossipMessages++;
+    } else {
+      sentMessages++;
+    }
     if (faultsActive) {
       if (partition != null && partition[from] != partition[to]) {
         return;
@@ -486,8 +578,9 @@ public final class Simulation {
         schedule(now, new Ready(n.instance, n.incarnation, r.height(), r.round()));
       } else if (a instanceof Action.Commit c) {
         checkers.onCommit(n, c.height(), c.block(), c.certificate());
-        n.chain.add(
-            CommittedBlock.newBuilder().setBlock(c.block()).setCommit(c.certificate()).build());
+        n.append(
+            CommittedBlock.newBuilder().setBlock(c.block()).setCommit(c.certificate()).build(),
+            txCache);
         committed = c.height();
         noteAllCommitted();
       } else if (a instanceof Action.EvidenceFound ev) {
@@ -546,7 +639,6 @@ public final class Simulation {
             // The second twin's blocks differ from the first's by one millisecond.
             .setTimeMs(Math.max(parentTime + 1, GENESIS_TIME_MS + now) + n.twinTag)
             .setPreviousHash(ChainValidator.previousHash(n.chain))
-            .setTxRoot(ByteString.copyFrom(new byte[32]))
             .setStateHash(ByteString.copyFrom(new byte[32]))
             .setProposer(n.publicKey);
     if (parent != null) {
@@ -554,6 +646,38 @@ public final class Simulation {
     } else {
       h.setLastCommit(CommitCertificate.getDefaultInstance());
     }
-    return Block.newBuilder().setHeader(h).build();
+    List<Transaction> txs = pickTxs(n, height);
+    List<byte[]> hashes = new ArrayList<>(txs.size());
+    for (Transaction tx : txs) {
+      hashes.add(txCache.hash(tx).toByteArray());
+    }
+    h.setTxRoot(ByteString.copyFrom(MerkleTree.root(hashes))).setTxCount(txs.size());
+    return Block.newBuilder().setHeader(h).addAllTxs(txs).build();
+  }
+
+  /** Pending transactions in mempool order, up to the block limit (and the sabotages' extras). */
+  private List<Transaction> pickTxs(SimNode n, long height) {
+    List<Transaction> txs = new ArrayList<>();
+    boolean sabotaging = n.honest && n.validator == 0;
+    if (sabotaging && config.sabotage() == Sabotage.INJECT_UNSUBMITTED_TX) {
+      txs.add(clients.forge(height));
+    }
+    if (sabotaging && config.sabotage() == Sabotage.REPEAT_COMMITTED_TX) {
+      for (CommittedBlock cb : n.chain) {
+        if (cb.getBlock().getTxsCount() > 0) {
+          txs.add(cb.getBlock().getTxs(0));
+          break;
+        }
+      }
+    }
+    for (Map.Entry<ByteString, Transaction> e : n.mempool.entrySet()) {
+      if (txs.size() >= ChainValidator.BLOCK_TXS_MAX) {
+        break;
+      }
+      if (!n.chainTxs.containsKey(e.getKey())) {
+        txs.add(e.getValue());
+      }
+    }
+    return txs;
   }
 }

@@ -70,19 +70,29 @@ class SimulationSeedsTest {
     assertTrue(
         failures.isEmpty(), failures.size() + " seeds failed:\n" + String.join("\n", failures));
     List<SimResult> all = List.copyOf(results);
+    for (SimResult r : all) {
+      // A run where no client transaction gets through would check nothing about transactions.
+      assertTrue(
+          r.txsAcknowledged() > 0 && r.txsCommitted() <= r.txsSubmitted(),
+          "seed " + r.seed() + ": no acknowledged tx or more committed than submitted: " + r);
+    }
     long evidence = all.stream().mapToLong(SimResult::evidence).sum();
     long crashes = all.stream().mapToLong(SimResult::crashes).sum();
     long persistCrashes = all.stream().mapToLong(SimResult::crashesAfterPersistBeforeSend).sum();
     long byzantineRuns = all.stream().filter(r -> r.evidence() > 0).count();
     System.out.printf(
         "validators=%d seeds=%d runsWithEvidence=%d evidence=%d crashes=%d"
-            + " crashesBetweenPersistAndSend=%d maxRound=%d%n",
+            + " crashesBetweenPersistAndSend=%d maxRound=%d txsSubmitted=%d txsCommitted=%d"
+            + " txsAcknowledged=%d%n",
         Scenarios.SIZES[residue],
         all.size(),
         byzantineRuns,
         evidence,
         crashes,
         persistCrashes,
-        all.stream().mapToLong(SimResult::maxRound).max().orElse(0));
+        all.stream().mapToLong(SimResult::maxRound).max().orElse(0),
+        all.stream().mapToLong(SimResult::txsSubmitted).sum(),
+        all.stream().mapToLong(SimResult::txsCommitted).sum(),
+        all.stream().mapToLong(SimResult::txsAcknowledged).sum());
   }
 }

@@ -1,0 +1,43 @@
+package io.prosima.testnet.sim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** What a run reports, and the soak and figures entry points a CLI command would call. */
+class SimulationReportsTest {
+  @Test
+  void transactionGossipIsCountedApartFromConsensusMessages() {
+    SimResult r = new Simulation(SimConfig.faultFree(3, new long[] {1, 1, 1, 1}, 20, 20)).run();
+    assertTrue(r.txsSubmitted() > 0, r.toString());
+    assertTrue(r.txsCommitted() > 0 && r.txsCommitted() <= r.txsSubmitted(), r.toString());
+    // No faults: each submitted tx goes once to the three other nodes, and every consensus
+    // broadcast (first send or re-gossip) to three peers, plus one message per catch-up block.
+    assertEquals(3 * r.txsSubmitted(), r.txGossipMessages(), r.toString());
+    assertEquals(
+        3 * (r.consensusMessages() + r.gossipMessages()) + r.syncMessages(),
+        r.sentMessages(),
+        r.toString());
+  }
+
+  @Test
+  void soakRunsTheSeedsAndReportsTheirTransactions() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    assertTrue(SimSoak.soak(0, 3, new PrintStream(bytes, true, StandardCharsets.UTF_8)));
+    String out = bytes.toString(StandardCharsets.UTF_8);
+    assertTrue(out.contains("all seeds 0..2 passed (txs submitted "), out);
+  }
+
+  @Test
+  void figuresPrintARowPerSizeAndLinkWithTransactionColumns() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    SimFigures.print(3, 1, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    String[] lines = bytes.toString(StandardCharsets.UTF_8).split("\n");
+    assertEquals(1 + 2 * Scenarios.SIZES.length, lines.length);
+    assertTrue(lines[0].contains("txs_committed/run") && lines[0].contains("tx_sent/block"));
+  }
+}
