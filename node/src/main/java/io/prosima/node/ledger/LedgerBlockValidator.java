@@ -74,7 +74,7 @@ final class LedgerBlockValidator implements BlockValidator {
       return parent;
     }
     List<Transaction> txs = block.getTxsList();
-    byte[][] hashes = admission.hashAll(txs);
+    byte[][] hashes = admission.hashBlock(txs);
     if (!Arrays.equals(h.getTxRoot().toByteArray(), MerkleTree.root(Arrays.asList(hashes)))) {
       return "tx_root does not match the block's transactions";
     }

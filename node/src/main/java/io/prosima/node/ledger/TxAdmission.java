@@ -21,12 +21,16 @@ import java.util.stream.IntStream;
 public final class TxAdmission implements AutoCloseable {
   private final LedgerCore core;
   private final ForkJoinPool verifiers;
+  // A block under vote must not queue behind a flood of admissions: its checks have their own
+  // threads, and the OS shares the cores between the two pools.
+  private final ForkJoinPool blockVerifiers;
   // Told about transactions clients submitted here and the mempool took, to pass them on to peers.
   private volatile Consumer<List<Transaction>> admittedLocally = txs -> {};
 
   public TxAdmission(LedgerCore core, int verifyThreads) {
     this.core = core;
     this.verifiers = new ForkJoinPool(verifyThreads);
+    this.blockVerifiers = new ForkJoinPool(verifyThreads);
   }
 
   /** Called with each batch of client-submitted transactions the mempool admitted. */
@@ -39,8 +43,17 @@ public final class TxAdmission implements AutoCloseable {
 
   /** Hashes every transaction (in parallel); callers register commit waiters with these. */
   public byte[][] hashAll(List<Transaction> txs) {
+    return hashAll(verifiers, txs);
+  }
+
+  /** {@link #hashAll} for the consensus thread, on the block checkers' threads. */
+  byte[][] hashBlock(List<Transaction> txs) {
+    return hashAll(blockVerifiers, txs);
+  }
+
+  private byte[][] hashAll(ForkJoinPool pool, List<Transaction> txs) {
     byte[][] hashes = new byte[txs.size()][];
-    runParallel(txs.size(), i -> hashes[i] = TxCodec.hash(txs.get(i)));
+    runParallel(pool, txs.size(), i -> hashes[i] = TxCodec.hash(txs.get(i)));
     return hashes;
   }
 
@@ -64,6 +77,30 @@ public final class TxAdmission implements AutoCloseable {
     return admit(txs, hashAll(txs), true);
   }
 
+  private void refuseKnown(byte[][] hashes, Refusal[] refusals) {
+    synchronized (core.lock) {
+      for (int i = 0; i < hashes.length; i++) {
+        if (core.mempool.contains(hashes[i])) {
+          refusals[i] = Refusal.of(RefusalCode.REFUSAL_DUPLICATE, "transaction is already pending");
+        }
+      }
+    }
+    for (int i = 0; i < hashes.length; i++) {
+      if (refusals[i] == null) {
+        refusals[i] = alreadyCommitted(hashes[i]);
+      }
+    }
+  }
+
+  private Refusal alreadyCommitted(byte[] hash) {
+    var committedAt = core.store.txLocation(hash);
+    return committedAt.isEmpty()
+        ? null
+        : Refusal.of(
+            RefusalCode.REFUSAL_DUPLICATE,
+            "transaction is already committed at height " + committedAt.get().getHeight());
+  }
+
   /**
    * The stateless and signature checks of a proposed block's transactions, in parallel; entries
    * with {@code known[i]} set (already verified at admission) are skipped. Null means it passed.
@@ -73,6 +110,7 @@ public final class TxAdmission implements AutoCloseable {
     String chainId = core.genesis.getChainId();
     var params = core.genesis.getConsensus();
     runParallel(
+        blockVerifiers,
         txs.size(),
         i -> {
           if (!known[i]) {
@@ -88,9 +126,16 @@ public final class TxAdmission implements AutoCloseable {
     Refusal[] refusals = new Refusal[n];
     String chainId = core.genesis.getChainId();
     var params = core.genesis.getConsensus();
+    // Signature checks are the dominant cost: skip transactions already pending or committed (a
+    // peer's copy arriving after the block that carried it, or through a second neighbour).
+    refuseKnown(hashes, refusals);
     runParallel(
+        verifiers,
         n,
         i -> {
+          if (refusals[i] != null) {
+            return;
+          }
           Transaction tx = txs.get(i);
           Refusal r = TxRules.checkStateless(tx, chainId, params);
           if (r == null) {
@@ -107,12 +152,8 @@ public final class TxAdmission implements AutoCloseable {
           continue;
         }
         Transaction tx = txs.get(i);
-        var committedAt = core.store.txLocation(hashes[i]);
-        if (committedAt.isPresent()) {
-          refusals[i] =
-              Refusal.of(
-                  RefusalCode.REFUSAL_DUPLICATE,
-                  "transaction is already committed at height " + committedAt.get().getHeight());
+        refusals[i] = alreadyCommitted(hashes[i]);
+        if (refusals[i] != null) {
           continue;
         }
         Refusal r = TxRules.checkStateful(tx, view, nextHeight);
@@ -135,7 +176,7 @@ public final class TxAdmission implements AutoCloseable {
     return new Admitted(hashes, refusals);
   }
 
-  private void runParallel(int n, java.util.function.IntConsumer body) {
+  private static void runParallel(ForkJoinPool pool, int n, java.util.function.IntConsumer body) {
     if (n < 64) {
       // Not worth a hand-off for a few transactions.
       for (int i = 0; i < n; i++) {
@@ -144,7 +185,7 @@ public final class TxAdmission implements AutoCloseable {
       return;
     }
     try {
-      verifiers.submit(() -> IntStream.range(0, n).parallel().forEach(body)).get();
+      pool.submit(() -> IntStream.range(0, n).parallel().forEach(body)).get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while verifying transactions", e);
@@ -156,5 +197,6 @@ public final class TxAdmission implements AutoCloseable {
   @Override
   public void close() {
     verifiers.shutdownNow();
+    blockVerifiers.shutdownNow();
   }
 }

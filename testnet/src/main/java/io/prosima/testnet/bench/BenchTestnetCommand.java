@@ -2,6 +2,7 @@ package io.prosima.testnet.bench;
 
 import io.prosima.node.bench.LedgerBenchmark;
 import io.prosima.node.cli.CliException;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,7 +27,7 @@ public final class BenchTestnetCommand implements Callable<Integer> {
   @Option(names = "--batch", defaultValue = "500", description = "Transactions per SubmitBatch.")
   int batch;
 
-  @Option(names = "--signers", defaultValue = "8", description = "Signing identities (hospitals).")
+  @Option(names = "--signers", defaultValue = "32", description = "Signing identities (hospitals).")
   int signers;
 
   @Option(
@@ -47,6 +48,11 @@ public final class BenchTestnetCommand implements Callable<Integer> {
   @Option(names = "--heap", defaultValue = "1g", description = "-Xmx of each validator process.")
   String heap;
 
+  @Option(
+      names = "--dir",
+      description = "Write the testnet here and keep it with its logs (default: temp, deleted).")
+  Path dir;
+
   @Override
   public Integer call() throws Exception {
     if (validators < 1 || regions < 1 || regions > validators) {
@@ -64,7 +70,7 @@ public final class BenchTestnetCommand implements Callable<Integer> {
     var options =
         new LedgerBenchmark.Options(
             payload.equals("log"), txs, batch, signers, signers, 0.5, seconds, rate);
-    new TestnetBenchmark(validators, regions, heap, options, System.out).run();
+    new TestnetBenchmark(validators, regions, heap, options, dir, System.out).run();
     return 0;
   }
 }

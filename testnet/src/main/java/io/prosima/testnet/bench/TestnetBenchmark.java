@@ -23,9 +23,20 @@ public final class TestnetBenchmark {
   private final String heap;
   private final LedgerBenchmark.Options options;
   private final PrintStream out;
+  private final Path keepIn;
 
+  /**
+   * @param keepIn where to write the testnet and keep it (logs included) afterwards; null for a
+   *     temporary directory that is deleted
+   */
   public TestnetBenchmark(
-      int validators, int regions, String heap, LedgerBenchmark.Options options, PrintStream out) {
+      int validators,
+      int regions,
+      String heap,
+      LedgerBenchmark.Options options,
+      Path keepIn,
+      PrintStream out) {
+    this.keepIn = keepIn;
     this.validators = validators;
     this.regions = regions;
     this.heap = heap;
@@ -34,7 +45,7 @@ public final class TestnetBenchmark {
   }
 
   public void run() throws Exception {
-    Path dir = Files.createTempDirectory("prosima-bench-testnet");
+    Path dir = keepIn != null ? keepIn : Files.createTempDirectory("prosima-bench-testnet");
     LocalTestnet net =
         LocalTestnet.create(
             dir.resolve("net"),
@@ -70,6 +81,10 @@ public final class TestnetBenchmark {
       }
     } finally {
       net.stopAll();
+      if (keepIn != null) {
+        out.println("testnet and node logs kept in " + dir);
+        return;
+      }
       try (var paths = Files.walk(dir)) {
         paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }

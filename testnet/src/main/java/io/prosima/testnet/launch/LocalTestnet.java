@@ -63,6 +63,9 @@ public final class LocalTestnet {
   /** Heap of each node JVM unless {@link #setJvmOptions} says otherwise. */
   public static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx512m");
 
+  /** Environment variable with extra JVM options for node processes. */
+  public static final String NODE_JAVA_OPTS_ENV = "PROSIMA_NODE_JAVA_OPTS";
+
   /** The node main class run in each child JVM. */
   public static final String NODE_MAIN = "io.prosima.node.cli.ProsimaCli";
 
@@ -296,6 +299,11 @@ public final class LocalTestnet {
     command.add(javaExecutable());
     command.add(HOME_MARKER + home);
     command.addAll(jvmOptions);
+    // Extra options for every node process (profiling, GC logs), split on spaces.
+    String extra = System.getenv(NODE_JAVA_OPTS_ENV);
+    if (extra != null && !extra.isBlank()) {
+      command.addAll(List.of(extra.trim().split("\\s+")));
+    }
     String prosimaHome = System.getProperty("prosima.home");
     if (prosimaHome != null) {
       command.add("-Dprosima.home=" + prosimaHome);
