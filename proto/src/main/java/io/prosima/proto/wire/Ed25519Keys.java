@@ -1,6 +1,8 @@
 package io.prosima.proto.wire;
 
+import java.nio.ByteBuffer;
 import java.security.SecureRandom;
+import java.util.concurrent.ConcurrentHashMap;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
@@ -41,9 +43,44 @@ public final class Ed25519Keys {
       return false;
     }
     try {
-      return Ed25519.verify(signature, 0, publicKey, 0, message, 0, message.length);
+      Ed25519.PublicPoint point = decodedKeys.get(publicKey);
+      if (point == null) {
+        point = Ed25519.validatePublicKeyFullExport(publicKey, 0);
+        if (point == null) {
+          return false; // not a valid curve point
+        }
+        decodedKeys.put(publicKey, point);
+      }
+      return Ed25519.verify(signature, 0, point, message, 0, message.length);
     } catch (RuntimeException e) {
       return false;
+    }
+  }
+
+  /**
+   * Decoded public keys: decoding (point decompression) is about a tenth of a verification, and a
+   * ledger sees the same few hundred signers again and again. Bounded; cleared when full.
+   */
+  private static final DecodedKeyCache decodedKeys = new DecodedKeyCache(100_000);
+
+  private static final class DecodedKeyCache {
+    private final int max;
+    private final ConcurrentHashMap<ByteBuffer, Ed25519.PublicPoint> map =
+        new ConcurrentHashMap<>();
+
+    DecodedKeyCache(int max) {
+      this.max = max;
+    }
+
+    Ed25519.PublicPoint get(byte[] key) {
+      return map.get(ByteBuffer.wrap(key));
+    }
+
+    void put(byte[] key, Ed25519.PublicPoint point) {
+      if (map.size() >= max) {
+        map.clear();
+      }
+      map.put(ByteBuffer.wrap(key.clone()), point);
     }
   }
 

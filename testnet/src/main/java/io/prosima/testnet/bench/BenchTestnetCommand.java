@@ -27,7 +27,11 @@ public final class BenchTestnetCommand implements Callable<Integer> {
   @Option(names = "--batch", defaultValue = "500", description = "Transactions per SubmitBatch.")
   int batch;
 
-  @Option(names = "--signers", defaultValue = "32", description = "Signing identities (hospitals).")
+  @Option(
+      names = "--signers",
+      defaultValue = "64",
+      description =
+          "Signing identities (hospitals); each has one batch in flight in the steady phase.")
   int signers;
 
   @Option(
