@@ -21,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real multi-process testnet: start, readiness, a committed transaction, SIGKILL and restart. The
- * validator count is -Dprosima.launch.validators (default 1: until the BFT engine is wired in, a
- * node refuses a genesis with more than one validator).
+ * validator count is -Dprosima.launch.validators (default 1, the fastest; TestnetKillAndCatchUpTest
+ * covers four).
  */
 class LaunchLocalTestnetTest {
   static final int VALIDATORS = Integer.getInteger("prosima.launch.validators", 1);

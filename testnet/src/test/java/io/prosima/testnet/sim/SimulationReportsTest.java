@@ -37,7 +37,7 @@ class SimulationReportsTest {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     SimFigures.print(3, 1, new PrintStream(bytes, true, StandardCharsets.UTF_8));
     String[] lines = bytes.toString(StandardCharsets.UTF_8).split("\n");
-    assertEquals(1 + 2 * Scenarios.SIZES.length, lines.length);
+    assertEquals(1 + 2 * SimFigures.FIGURE_SIZES.length, lines.length);
     assertTrue(lines[0].contains("txs_committed/run") && lines[0].contains("tx_sent/block"));
   }
 }
