@@ -1,0 +1,163 @@
+package io.prosima.node;
+
+import static org.awaitility.Awaitility.await;
+
+import com.google.protobuf.ByteString;
+import io.prosima.consensus.execution.StateKeys;
+import io.prosima.genesis.ChainLayout;
+import io.prosima.genesis.GenesisBuilder;
+import io.prosima.p2p.BlockSource;
+import io.prosima.p2p.P2pConfig;
+import io.prosima.p2p.P2pHandler;
+import io.prosima.p2p.P2pNetwork;
+import io.prosima.proto.v1.CommittedBlock;
+import io.prosima.proto.v1.ConsensusMessage;
+import io.prosima.proto.v1.GossipBody;
+import io.prosima.proto.v1.KeyFile;
+import io.prosima.proto.v1.OverlayEdge;
+import io.prosima.proto.v1.Validator;
+import io.prosima.proto.v1.Vote;
+import io.prosima.proto.v1.VoteType;
+import io.prosima.proto.wire.BlockCodec;
+import io.prosima.proto.wire.Ed25519Keys;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A Byzantine validator (this test, holding validator-3's key on the real overlay) signs two
+ * different prevotes for one height and round. The three honest validators keep committing, detect
+ * the equivocation and record it on chain as an evidence transaction.
+ */
+class EquivocationEvidenceTest {
+  @TempDir Path dir;
+
+  @Test
+  void twoConflictingPrevotesAreRecordedOnChainAsEvidence() throws Exception {
+    GenesisBuilder.Result chain =
+        new GenesisBuilder()
+            .chainId("evidence")
+            .validators(4)
+            .regions(1)
+            .equalWeights(true)
+            .clients(1, 1, 0)
+            .basePort(20_000 + new SecureRandom().nextInt(30_000))
+            .build(new SecureRandom());
+    ChainLayout.write(dir, chain);
+    List<LedgerNode> honest = new ArrayList<>();
+    KeyFile byzantine = chain.validatorKeys().get(3);
+    try (P2pNetwork twin = joinAs(chain, byzantine)) {
+      for (int i = 0; i < 3; i++) {
+        honest.add(
+            LedgerNode.start(
+                NodeConfig.defaults(ChainLayout.nodeHome(dir, chain.validatorKeys().get(i)))));
+      }
+      LedgerNode first = honest.get(0);
+      await().atMost(Duration.ofSeconds(60)).until(() -> first.core().store().height() >= 2);
+
+      // Conflicting prevotes for the next heights (a later one is buffered until its turn).
+      List<Vote> sent = new ArrayList<>();
+      long next = first.core().store().height() + 1;
+      for (long h = next; h <= next + 2; h++) {
+        for (int copy = 0; copy < 2; copy++) {
+          Vote v = prevote(chain.genesis().getChainId(), h, byzantine);
+          sent.add(v);
+          twin.broadcast(
+              GossipBody.newBuilder()
+                  .setConsensus(ConsensusMessage.newBuilder().setVote(v))
+                  .build());
+        }
+      }
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  sent.stream()
+                      .anyMatch(v -> first.core().store().state(StateKeys.evidence(v)) != null));
+      // Every honest validator holds the same record.
+      for (LedgerNode n : honest) {
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    sent.stream()
+                        .anyMatch(v -> n.core().store().state(StateKeys.evidence(v)) != null));
+      }
+    } finally {
+      for (LedgerNode n : honest) {
+        n.close();
+      }
+    }
+  }
+
+  private static Vote prevote(String chainId, long height, KeyFile key) {
+    byte[] blockId = new byte[32];
+    new SecureRandom().nextBytes(blockId);
+    Vote unsigned =
+        Vote.newBuilder()
+            .setChainId(chainId)
+            .setType(VoteType.VOTE_TYPE_PREVOTE)
+            .setHeight(height)
+            .setRound(0)
+            .setBlockId(ByteString.copyFrom(blockId))
+            .setValidator(key.getEd25519PublicKey())
+            .build();
+    byte[] sig =
+        Ed25519Keys.sign(
+            key.getEd25519PrivateKey().toByteArray(),
+            key.getEd25519PublicKey().toByteArray(),
+            BlockCodec.voteSigningBytes(unsigned));
+    return unsigned.toBuilder().setSignature(ByteString.copyFrom(sig)).build();
+  }
+
+  /** Joins the overlay with a validator's key, as that validator's node would, but runs no node. */
+  private static P2pNetwork joinAs(GenesisBuilder.Result chain, KeyFile key) throws Exception {
+    Map<String, Validator> byName = new HashMap<>();
+    chain.genesis().getValidatorsList().forEach(v -> byName.put(v.getName(), v));
+    String self = key.getName();
+    Map<ByteString, InetSocketAddress> neighbours = new HashMap<>();
+    for (OverlayEdge e : chain.genesis().getOverlayList()) {
+      String other = e.getA().equals(self) ? e.getB() : e.getB().equals(self) ? e.getA() : null;
+      if (other != null) {
+        neighbours.put(
+            byName.get(other).getPublicKey(),
+            LedgerNode.address(byName.get(other).getP2PAddress()));
+      }
+    }
+    P2pHandler ignore =
+        new P2pHandler() {
+          @Override
+          public void onGossip(ByteString origin, GossipBody body) {}
+
+          @Override
+          public void onSyncedBlocks(ByteString peer, List<CommittedBlock> blocks) {}
+        };
+    BlockSource nothing =
+        new BlockSource() {
+          @Override
+          public long height() {
+            return 0;
+          }
+
+          @Override
+          public List<CommittedBlock> blocks(long fromHeight, int maxBlocks, long maxBytes) {
+            return List.of();
+          }
+        };
+    return P2pNetwork.start(
+        P2pConfig.defaults(
+            chain.genesis().getChainId(),
+            key,
+            LedgerNode.address(byName.get(self).getP2PAddress()),
+            neighbours),
+        ignore,
+        nothing);
+  }
+}
