@@ -1,6 +1,8 @@
 package io.prosima.genesis;
 
+import io.prosima.proto.v1.Genesis;
 import io.prosima.proto.v1.OverlayEdge;
+import io.prosima.proto.v1.Validator;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -99,6 +101,21 @@ public final class OverlayTopology {
     List<String> sorted = new ArrayList<>(members);
     sorted.sort(Comparator.comparingInt((String v) -> -g.degreeOf(v)).thenComparing(v -> v));
     return sorted.subList(0, Math.min(2, sorted.size()));
+  }
+
+  /** The validators joined to {@code name} by an overlay edge of this genesis. */
+  public static List<Validator> neighbours(Genesis genesis, String name) {
+    Map<String, Validator> byName = new LinkedHashMap<>();
+    genesis.getValidatorsList().forEach(v -> byName.put(v.getName(), v));
+    List<Validator> out = new ArrayList<>();
+    for (OverlayEdge e : genesis.getOverlayList()) {
+      if (e.getA().equals(name)) {
+        out.add(byName.get(e.getB()));
+      } else if (e.getB().equals(name)) {
+        out.add(byName.get(e.getA()));
+      }
+    }
+    return out;
   }
 
   /** Degree of each validator in the overlay. */

@@ -6,6 +6,7 @@ import io.prosima.genesis.ChainLayout;
 import io.prosima.genesis.GenesisException;
 import io.prosima.genesis.GenesisFiles;
 import io.prosima.genesis.KeyFiles;
+import io.prosima.genesis.OverlayTopology;
 import io.prosima.node.grpc.GrpcServer;
 import io.prosima.node.ledger.ConsensusDriver;
 import io.prosima.node.ledger.LedgerCore;
@@ -19,7 +20,6 @@ import io.prosima.proto.v1.CommittedBlock;
 import io.prosima.proto.v1.Genesis;
 import io.prosima.proto.v1.GossipBody;
 import io.prosima.proto.v1.KeyFile;
-import io.prosima.proto.v1.OverlayEdge;
 import io.prosima.proto.v1.Validator;
 import io.prosima.storage.RocksDbLedgerStore;
 import io.prosima.storage.StorageException;
@@ -128,18 +128,9 @@ public final class LedgerNode implements AutoCloseable {
   /** Joins the overlay: listens on our genesis p2p address, dials our genesis neighbours. */
   private P2pNetwork startP2p(Genesis genesis, KeyFile key, ConsensusDriver consensus)
       throws IOException, GeneralSecurityException {
-    Map<String, Validator> byName = new HashMap<>();
-    genesis.getValidatorsList().forEach(v -> byName.put(v.getName(), v));
     Map<ByteString, InetSocketAddress> neighbours = new HashMap<>();
-    for (OverlayEdge e : genesis.getOverlayList()) {
-      String other =
-          e.getA().equals(self.getName())
-              ? e.getB()
-              : e.getB().equals(self.getName()) ? e.getA() : null;
-      if (other != null) {
-        Validator v = byName.get(other);
-        neighbours.put(v.getPublicKey(), address(v.getP2PAddress()));
-      }
+    for (Validator v : OverlayTopology.neighbours(genesis, self.getName())) {
+      neighbours.put(v.getPublicKey(), address(v.getP2PAddress()));
     }
     if (neighbours.isEmpty()) {
       return null;

@@ -6,6 +6,7 @@ import com.google.protobuf.ByteString;
 import io.prosima.consensus.execution.StateKeys;
 import io.prosima.genesis.ChainLayout;
 import io.prosima.genesis.GenesisBuilder;
+import io.prosima.genesis.OverlayTopology;
 import io.prosima.p2p.BlockSource;
 import io.prosima.p2p.P2pConfig;
 import io.prosima.p2p.P2pHandler;
@@ -14,7 +15,6 @@ import io.prosima.proto.v1.CommittedBlock;
 import io.prosima.proto.v1.ConsensusMessage;
 import io.prosima.proto.v1.GossipBody;
 import io.prosima.proto.v1.KeyFile;
-import io.prosima.proto.v1.OverlayEdge;
 import io.prosima.proto.v1.Validator;
 import io.prosima.proto.v1.Vote;
 import io.prosima.proto.v1.VoteType;
@@ -119,18 +119,15 @@ class EquivocationEvidenceTest {
 
   /** Joins the overlay with a validator's key, as that validator's node would, but runs no node. */
   private static P2pNetwork joinAs(GenesisBuilder.Result chain, KeyFile key) throws Exception {
-    Map<String, Validator> byName = new HashMap<>();
-    chain.genesis().getValidatorsList().forEach(v -> byName.put(v.getName(), v));
-    String self = key.getName();
     Map<ByteString, InetSocketAddress> neighbours = new HashMap<>();
-    for (OverlayEdge e : chain.genesis().getOverlayList()) {
-      String other = e.getA().equals(self) ? e.getB() : e.getB().equals(self) ? e.getA() : null;
-      if (other != null) {
-        neighbours.put(
-            byName.get(other).getPublicKey(),
-            LedgerNode.address(byName.get(other).getP2PAddress()));
-      }
+    for (Validator v : OverlayTopology.neighbours(chain.genesis(), key.getName())) {
+      neighbours.put(v.getPublicKey(), LedgerNode.address(v.getP2PAddress()));
     }
+    Validator self =
+        chain.genesis().getValidatorsList().stream()
+            .filter(v -> v.getName().equals(key.getName()))
+            .findFirst()
+            .orElseThrow();
     P2pHandler ignore =
         new P2pHandler() {
           @Override
@@ -155,7 +152,7 @@ class EquivocationEvidenceTest {
         P2pConfig.defaults(
             chain.genesis().getChainId(),
             key,
-            LedgerNode.address(byName.get(self).getP2PAddress()),
+            LedgerNode.address(self.getP2PAddress()),
             neighbours),
         ignore,
         nothing);
