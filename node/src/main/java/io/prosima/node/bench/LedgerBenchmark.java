@@ -44,7 +44,8 @@ public final class LedgerBenchmark {
       int signers,
       double paceFraction,
       int paceSeconds,
-      double paceRate) {}
+      double paceRate,
+      int warmupSeconds) {}
 
   private final Options options;
   private final PrintStream out;
@@ -100,6 +101,20 @@ public final class LedgerBenchmark {
       }
       if (options.smallTxs()) {
         anchorOwnImages(addresses, genesis, signers, nonces, factory);
+      }
+      if (options.warmupSeconds() > 0) {
+        // The JIT compilers of every process are busy for a minute or two after start on two
+        // cores; measuring then would measure the compilers.
+        double warmRate = options.paceRate() > 0 ? options.paceRate() / 2 : 500;
+        paced(
+            addresses,
+            genesis,
+            signers,
+            nonces,
+            factory,
+            warmRate,
+            options.warmupSeconds(),
+            "warm-up (not part of the figures)");
       }
       out.printf("signing %d transactions (client side, not timed)...%n", options.txs());
       List<List<Transaction>> perSigner = sign(factory, signers, nonces, options.txs(), "flood");
@@ -292,20 +307,32 @@ public final class LedgerBenchmark {
         options.paceRate() > 0
             ? options.paceRate()
             : Math.max(100, lastFloodRate * options.paceFraction());
+    paced(addresses, genesis, signers, nonces, factory, rate, options.paceSeconds(), "phase 2");
+  }
+
+  /**
+   * Steady load at {@code rate} for {@code seconds}, each signer with one batch in flight
+   * (wait_for_commit); prints committed tx/s and submit-to-commit percentiles.
+   */
+  private void paced(
+      List<String> addresses,
+      Genesis genesis,
+      List<KeyFile> signers,
+      long[] nonces,
+      AnchorTxFactory factory,
+      double rate,
+      int seconds,
+      String phase)
+      throws Exception {
     // Each signer waits for one batch to commit before sending its next (nonces stay in order),
     // so a signer carries about one batch per block interval plus round trip: size batches so
     // the signers together can offer the target rate at ~5 batches per second each.
     int batch = (int) Math.max(50, Math.ceil(rate / (signers.size() * 5.0)));
     double batchesPerSecond = rate / batch;
-    int batches = (int) Math.max(1, batchesPerSecond * options.paceSeconds());
+    int batches = (int) Math.max(1, batchesPerSecond * seconds);
     out.printf(
-        "%nphase 2: steady %.0f tx/s (%s) for %d s, batches of %d with wait_for_commit%n",
-        rate,
-        options.paceRate() > 0
-            ? "fixed"
-            : String.format("%.0f%% of phase 1", options.paceFraction() * 100),
-        options.paceSeconds(),
-        batch);
+        "%n%s: steady %.0f tx/s for %d s, batches of %d with wait_for_commit%n",
+        phase, rate, seconds, batch);
     List<List<Transaction>> perSigner = sign(factory, signers, nonces, batches * batch, "paced");
     Histogram latencyMicros = new Histogram(3_600_000_000L, 3);
     ExecutorService pool =
@@ -360,14 +387,14 @@ public final class LedgerBenchmark {
     for (Future<?> f : futures) {
       f.get();
     }
-    double seconds = (System.nanoTime() - start) / 1e9;
+    double elapsed = (System.nanoTime() - start) / 1e9;
     pool.shutdown();
     connections.forEach(NodeClient::close);
-    double achieved = committedTxs.get() / seconds;
+    double achieved = committedTxs.get() / elapsed;
     out.printf(
         "  committed     %d txs in %.2f s = %.0f tx/s (offered %.0f tx/s)%s%n",
         committedTxs.get(),
-        seconds,
+        elapsed,
         achieved,
         rate,
         achieved < 0.9 * rate ? "  NOTE: below the offered rate; latencies include queueing" : "");

@@ -55,7 +55,7 @@ final class BenchLedgerCommand implements Callable<Integer> {
     }
     new LedgerBenchmark(
             new LedgerBenchmark.Options(
-                payload.equals("log"), txs, batch, clients, signers, pace, paceSeconds, 0),
+                payload.equals("log"), txs, batch, clients, signers, pace, paceSeconds, 0, 0),
             System.out)
         .run();
     return 0;

@@ -40,8 +40,14 @@ public final class BenchTestnetCommand implements Callable<Integer> {
       description = "Offered tx/s in the steady phase (0: half of the flood phase's rate).")
   double rate;
 
-  @Option(names = "--seconds", defaultValue = "20", description = "Length of the steady phase.")
+  @Option(names = "--seconds", defaultValue = "30", description = "Length of the steady phase.")
   int seconds;
+
+  @Option(
+      names = "--warmup",
+      defaultValue = "90",
+      description = "Seconds of load at half the rate before measuring (JIT warm-up), 0 for none.")
+  int warmup;
 
   @Option(
       names = "--payload",
@@ -62,7 +68,13 @@ public final class BenchTestnetCommand implements Callable<Integer> {
     if (validators < 1 || regions < 1 || regions > validators) {
       throw new CliException("need 1 <= regions <= validators");
     }
-    if (txs < 1 || batch < 1 || batch > 10_000 || signers < 1 || rate < 0 || seconds < 1) {
+    if (txs < 1
+        || batch < 1
+        || batch > 10_000
+        || signers < 1
+        || rate < 0
+        || seconds < 1
+        || warmup < 0) {
       throw new CliException("need txs >= 1, 1 <= batch <= 10000, signers >= 1, rate >= 0");
     }
     if (!payload.equals("anchor") && !payload.equals("log")) {
@@ -73,7 +85,7 @@ public final class BenchTestnetCommand implements Callable<Integer> {
     }
     var options =
         new LedgerBenchmark.Options(
-            payload.equals("log"), txs, batch, signers, signers, 0.5, seconds, rate);
+            payload.equals("log"), txs, batch, signers, signers, 0.5, seconds, rate, warmup);
     new TestnetBenchmark(validators, regions, heap, options, dir, System.out).run();
     return 0;
   }
