@@ -50,6 +50,12 @@ public final class LedgerBenchmark {
   private final Options options;
   private final PrintStream out;
 
+  /** Signed transactions expire this many heights above the chain's height at signing. */
+  static final long EXPIRY_HEIGHTS_AHEAD = 5_000;
+
+  // Reads the chain's height when signing; set by runAgainst.
+  private NodeClient watcher;
+
   public LedgerBenchmark(Options options, PrintStream out) {
     this.options = options;
     this.out = out;
@@ -99,6 +105,7 @@ public final class LedgerBenchmark {
       for (String a : addresses) {
         watchers.add(new NodeClient(a, watcherKey, genesis));
       }
+      watcher = watchers.get(0);
       if (options.smallTxs()) {
         anchorOwnImages(addresses, genesis, signers, nonces, factory);
       }
@@ -173,6 +180,10 @@ public final class LedgerBenchmark {
       AnchorTxFactory factory, List<KeyFile> signers, long[] nonces, int count, String tag) {
     List<List<Transaction>> perSigner = new ArrayList<>();
     int each = (count + signers.size() - 1) / signers.size();
+    // Expiry is a height: count from where the chain is now (busy chains make many small blocks).
+    long expiry =
+        watcher.query().getStatus(StatusRequest.getDefaultInstance()).getHeight()
+            + EXPIRY_HEIGHTS_AHEAD;
     for (int s = 0; s < signers.size(); s++) {
       int signer = s;
       long base = nonces[s];
@@ -183,11 +194,14 @@ public final class LedgerBenchmark {
                   i ->
                       options.smallTxs()
                           ? factory.sign(
-                              signers.get(signer), base + i + 1, 5_000, accessLog(ownImage(signer)))
+                              signers.get(signer),
+                              base + i + 1,
+                              expiry,
+                              accessLog(ownImage(signer)))
                           : factory.anchorTx(
                               signers.get(signer),
                               base + i + 1,
-                              5_000,
+                              expiry,
                               tag + "-" + signer + "-" + (base + i + 1)))
               .toList();
       nonces[s] = base + each;

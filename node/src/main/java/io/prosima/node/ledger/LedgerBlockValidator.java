@@ -84,7 +84,7 @@ final class LedgerBlockValidator implements BlockValidator {
         known[i] = core.mempool.contains(hashes[i]);
       }
     }
-    Refusal[] refusals = admission.verify(txs, known);
+    Refusal[] refusals = admission.verify(txs, hashes, known);
     for (int i = 0; i < refusals.length; i++) {
       if (refusals[i] != null) {
         return "tx " + i + " refused: " + refusals[i].message();

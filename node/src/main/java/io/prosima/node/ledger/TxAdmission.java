@@ -1,5 +1,6 @@
 package io.prosima.node.ledger;
 
+import com.google.protobuf.ByteString;
 import io.prosima.consensus.execution.LedgerView;
 import io.prosima.consensus.execution.Refusal;
 import io.prosima.consensus.execution.TxRules;
@@ -8,6 +9,8 @@ import io.prosima.proto.v1.Transaction;
 import io.prosima.proto.wire.TxCodec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.Consumer;
@@ -21,6 +24,11 @@ import java.util.stream.IntStream;
 public final class TxAdmission implements AutoCloseable {
   private final LedgerCore core;
   private final ForkJoinPool verifiers;
+
+  /** Bound on {@link #verifiedInBlocks}; cleared when reached. */
+  static final int VERIFIED_IN_BLOCKS_MAX = 200_000;
+
+  private final Set<ByteString> verifiedInBlocks = ConcurrentHashMap.newKeySet();
   // A block under vote must not queue behind a flood of admissions: its checks have their own
   // threads, and the OS shares the cores between the two pools.
   private final ForkJoinPool blockVerifiers;
@@ -92,6 +100,18 @@ public final class TxAdmission implements AutoCloseable {
     }
   }
 
+  /**
+   * A proposal can bring a transaction before its gossip copy arrives; the copy would then be
+   * verified a second time. The hashes of transactions verified in proposals are kept (bounded) so
+   * that admission skips their signature check.
+   */
+  private void rememberVerified(byte[] hash) {
+    if (verifiedInBlocks.size() >= VERIFIED_IN_BLOCKS_MAX) {
+      verifiedInBlocks.clear();
+    }
+    verifiedInBlocks.add(ByteString.copyFrom(hash));
+  }
+
   private Refusal alreadyCommitted(byte[] hash) {
     var committedAt = core.store.txLocation(hash);
     return committedAt.isEmpty()
@@ -105,7 +125,7 @@ public final class TxAdmission implements AutoCloseable {
    * The stateless and signature checks of a proposed block's transactions, in parallel; entries
    * with {@code known[i]} set (already verified at admission) are skipped. Null means it passed.
    */
-  public Refusal[] verify(List<Transaction> txs, boolean[] known) {
+  public Refusal[] verify(List<Transaction> txs, byte[][] hashes, boolean[] known) {
     Refusal[] refusals = new Refusal[txs.size()];
     String chainId = core.genesis.getChainId();
     var params = core.genesis.getConsensus();
@@ -116,6 +136,9 @@ public final class TxAdmission implements AutoCloseable {
           if (!known[i]) {
             Refusal r = TxRules.checkStateless(txs.get(i), chainId, params);
             refusals[i] = r != null ? r : TxRules.checkSignature(txs.get(i));
+            if (refusals[i] == null) {
+              rememberVerified(hashes[i]);
+            }
           }
         });
     return refusals;
@@ -138,7 +161,7 @@ public final class TxAdmission implements AutoCloseable {
           }
           Transaction tx = txs.get(i);
           Refusal r = TxRules.checkStateless(tx, chainId, params);
-          if (r == null) {
+          if (r == null && !verifiedInBlocks.contains(ByteString.copyFrom(hashes[i]))) {
             r = TxRules.checkSignature(tx);
           }
           refusals[i] = r;
