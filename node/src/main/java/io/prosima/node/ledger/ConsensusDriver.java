@@ -21,10 +21,11 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -60,6 +61,12 @@ public final class ConsensusDriver implements AutoCloseable {
   /** An evidence transaction must be included within this many heights. */
   static final long EVIDENCE_EXPIRY_HEIGHTS = 1_000;
 
+  /** Peer consensus messages are dropped while this many inputs wait in the queue. */
+  static final int PEER_EVENTS_QUEUED_MAX = 100_000;
+
+  /** Gossiped tx batches waiting for admission, at most; more are dropped (gossip, not clients). */
+  static final int PEER_TX_BATCHES_QUEUED_MAX = 1_024;
+
   /** Synced blocks held for later heights, at most. */
   static final int SYNCED_BLOCKS_HELD_MAX = 256;
 
@@ -89,7 +96,7 @@ public final class ConsensusDriver implements AutoCloseable {
   private long evidenceNonce;
   private final LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
   private final ScheduledExecutorService timers;
-  private final ExecutorService peerAdmission;
+  private final ThreadPoolExecutor peerAdmission;
   private final Thread thread;
   private final TreeMap<Long, CommittedBlock> syncedAhead = new TreeMap<>();
   private volatile Consumer<GossipBody> network = body -> {};
@@ -126,7 +133,15 @@ public final class ConsensusDriver implements AutoCloseable {
             core.store.height() + 1,
             record);
     this.timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "consensus-timers"));
-    this.peerAdmission = Executors.newSingleThreadExecutor(r -> daemon(r, "peer-tx-admission"));
+    this.peerAdmission =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(PEER_TX_BATCHES_QUEUED_MAX),
+            r -> daemon(r, "peer-tx-admission"),
+            (task, executor) -> dropped.incrementAndGet());
     this.thread = new Thread(this::loop, "consensus");
     admission.onAdmittedLocally(this::passOn);
     // First in the queue, so peer messages that arrive before start() follow it.
@@ -154,6 +169,11 @@ public final class ConsensusDriver implements AutoCloseable {
   public void onGossip(GossipBody body) {
     if (body.hasConsensus()) {
       ConsensusMessage m = body.getConsensus();
+      if (inbox.size() >= PEER_EVENTS_QUEUED_MAX) {
+        // Peers outrun this node: drop (their own re-sends bring what matters back later).
+        dropped.incrementAndGet();
+        return;
+      }
       inbox.add(
           m.hasProposal()
               ? new Event.ProposalReceived(m.getProposal())
@@ -200,6 +220,11 @@ public final class ConsensusDriver implements AutoCloseable {
 
   public long blocksSynced() {
     return blocksSynced.get();
+  }
+
+  /** Peer inputs dropped: refused by the core, or over a queue bound. */
+  public long dropped() {
+    return dropped.get();
   }
 
   /** Passes admitted transactions on to peers, in batches that fit a p2p frame comfortably. */

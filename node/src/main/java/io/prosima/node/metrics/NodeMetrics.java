@@ -83,6 +83,11 @@ public final class NodeMetrics implements LedgerEvents, AutoCloseable {
         .help("Blocks committed from block sync (fetched from peers, certificate checked)")
         .callback(cb -> cb.call(consensus.blocksSynced()))
         .register(registry);
+    CounterWithCallback.builder()
+        .name("prosima_consensus_peer_inputs_dropped_total")
+        .help("Peer consensus messages and tx batches refused by the core or over a queue bound")
+        .callback(cb -> cb.call(consensus.dropped()))
+        .register(registry);
   }
 
   /** Overlay gauges and counters, read from the p2p layer's statistics at each scrape. */
