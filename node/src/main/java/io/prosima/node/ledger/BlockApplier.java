@@ -47,7 +47,7 @@ final class BlockApplier {
             .setStateHashAfter(ByteString.copyFrom(exec.stateHashAfter()))
             .build();
     core.store.commit(committed, blockId, exec.appliedHashes(), exec.writes().entries());
-    validator.newHeight();
+    validator.committed(block.getHeader(), cert);
 
     long[] admittedAt = new long[exec.appliedHashes().size()];
     List<Mempool.Entry> expired;

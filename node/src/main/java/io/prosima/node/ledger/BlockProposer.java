@@ -58,7 +58,7 @@ final class BlockProposer {
         core.executor.execute(txs, hashes, core.store::state, height, stateBefore, (tx, h) -> true);
     dropRejected(exec);
 
-    var parent = height == 1 ? null : core.store.block(height - 1).orElseThrow();
+    var parent = height == 1 ? null : validator.tip();
     long parentTime =
         parent == null
             ? core.genesis.getGenesisTimeMs()

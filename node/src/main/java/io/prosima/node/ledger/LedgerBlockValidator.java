@@ -7,6 +7,8 @@ import io.prosima.consensus.execution.Refusal;
 import io.prosima.genesis.ValidatorSet;
 import io.prosima.proto.v1.Block;
 import io.prosima.proto.v1.BlockHeader;
+import io.prosima.proto.v1.CommitCertificate;
+import io.prosima.proto.v1.CommittedBlock;
 import io.prosima.proto.v1.Transaction;
 import io.prosima.proto.wire.BlockCodec;
 import io.prosima.proto.wire.MerkleTree;
@@ -31,6 +33,8 @@ final class LedgerBlockValidator implements BlockValidator {
   private final TxAdmission admission;
   private final ValidatorSet validators;
   private final Map<ByteString, BlockExecutor.Execution> executed = new HashMap<>();
+  // Only the consensus thread calls this class; null until first needed (height >= 1).
+  private CommittedBlock tip;
 
   LedgerBlockValidator(LedgerCore core, TxAdmission admission) {
     this.core = core;
@@ -105,7 +109,7 @@ final class LedgerBlockValidator implements BlockValidator {
     if (height == 1) {
       return h.hasLastCommit() ? "the first block carries a last_commit" : null;
     }
-    var parent = core.store.block(height - 1).orElseThrow().getBlock().getHeader();
+    BlockHeader parent = tip().getBlock().getHeader();
     if (h.getTimeMs() <= parent.getTimeMs()) {
       return "block time is not after its parent's";
     }
@@ -128,8 +132,32 @@ final class LedgerBlockValidator implements BlockValidator {
     return executed.get(ByteString.copyFrom(blockId));
   }
 
-  /** Forgets every kept execution: they all build on the previous tip. */
-  void newHeight() {
+  /**
+   * The last committed block's header and certificate (no transactions): what the next block builds
+   * on. Kept in memory so that proposing and checking do not read and parse the whole parent block
+   * from the store each time.
+   */
+  CommittedBlock tip() {
+    if (tip == null) {
+      CommittedBlock stored = core.store.block(core.store.height()).orElseThrow();
+      tip = withoutTxs(stored.getBlock().getHeader(), stored.getCommit());
+    }
+    return tip;
+  }
+
+  /**
+   * A block was committed: forget every kept execution (they all build on the previous tip) and
+   * remember the new tip.
+   */
+  void committed(BlockHeader header, CommitCertificate cert) {
     executed.clear();
+    tip = withoutTxs(header, cert);
+  }
+
+  private static CommittedBlock withoutTxs(BlockHeader header, CommitCertificate cert) {
+    return CommittedBlock.newBuilder()
+        .setBlock(Block.newBuilder().setHeader(header))
+        .setCommit(cert)
+        .build();
   }
 }
