@@ -20,6 +20,7 @@ final class TxIndexKeys {
       case ACCESS_GRANT -> p.getAccessGrant().getImageId();
       case ACCESS_REVOKE -> p.getAccessRevoke().getImageId();
       case ACCESS_LOG -> p.getAccessLog().getImageId();
+      case IMAGE_REKEY -> p.getImageRekey().getImageId();
       case MODEL_ANCHOR, IDENTITY_REGISTRATION, EQUIVOCATION_EVIDENCE, KIND_NOT_SET -> null;
     };
   }

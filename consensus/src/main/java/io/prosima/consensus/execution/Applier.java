@@ -27,6 +27,13 @@ final class Applier {
                 .setTxHash(hash)
                 .build());
       }
+      case IMAGE_REKEY -> {
+        var k = p.getImageRekey();
+        ImageRecord current =
+            view.image(k.getImageId())
+                .orElseThrow(() -> new IllegalStateException("rekey of an image not anchored"));
+        view.putImage(current.toBuilder().setKeyEpoch(k.getKeyEpoch()).build());
+      }
       case MODEL_ANCHOR -> {
         var m = p.getModelAnchor();
         view.putModel(
@@ -46,6 +53,7 @@ final class Applier {
                 .setImageId(g.getImageId())
                 .setGrantee(g.getGrantee())
                 .setWrappedKey(g.getWrappedKey())
+                .setKeyEpoch(g.getKeyEpoch())
                 .setHeight(height)
                 .setTxHash(hash)
                 .build());

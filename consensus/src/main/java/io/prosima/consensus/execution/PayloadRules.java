@@ -10,18 +10,23 @@ import io.prosima.proto.v1.AccessRevoke;
 import io.prosima.proto.v1.EquivocationEvidence;
 import io.prosima.proto.v1.IdentityRegistration;
 import io.prosima.proto.v1.ImageAnchor;
+import io.prosima.proto.v1.ImageRekey;
 import io.prosima.proto.v1.Metric;
 import io.prosima.proto.v1.ModelAnchor;
 import io.prosima.proto.v1.Payload;
+import io.prosima.proto.v1.PlacementInfo;
 import io.prosima.proto.v1.ReconstructionRecord;
 import io.prosima.proto.v1.Role;
 import io.prosima.proto.v1.TileGrid;
 import io.prosima.proto.v1.TileLeaf;
+import io.prosima.proto.v1.TilePlacement;
 import io.prosima.proto.v1.Verdict;
 import io.prosima.proto.v1.VerificationRecord;
 import io.prosima.proto.wire.ImageLeaves;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /** Well-formedness of payloads, checked without any state. Returns null when well formed. */
@@ -35,6 +40,7 @@ final class PayloadRules {
   static final int METRICS_MAX = 64;
   static final int PARENTS_MAX = 16;
   static final int MODALITY_CHARS_MAX = 64;
+  static final int REGION_CHARS_MAX = 64;
   static final int FRAGMENTS_MAX = 255;
   static final int HASH_BYTES = 32;
   static final int KEY_BYTES = 32;
@@ -46,6 +52,7 @@ final class PayloadRules {
   static final Pattern ACTION = Pattern.compile("[a-z][a-z-]{0,31}");
   static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   static final Pattern METRIC = Pattern.compile("[a-z][a-z0-9_.@-]{0,63}");
+  static final Pattern ENCODER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@+-]{0,95}");
   static final String AES_256_GCM = "AES-256-GCM";
 
   private PayloadRules() {}
@@ -62,6 +69,7 @@ final class PayloadRules {
       case IDENTITY_REGISTRATION -> registration(p.getIdentityRegistration());
       case EQUIVOCATION_EVIDENCE ->
           p.getEquivocationEvidence().hasEvidence() ? null : invalid("evidence is required");
+      case IMAGE_REKEY -> rekey(p.getImageRekey());
       case KIND_NOT_SET -> invalid("payload is empty");
     };
   }
@@ -115,17 +123,92 @@ final class PayloadRules {
     if (!Arrays.equals(ImageLeaves.root(leaves), a.getMerkleRoot().toByteArray())) {
       return Refusal.of(REFUSAL_MERKLE_ROOT_MISMATCH, "merkle_root does not match the leaves");
     }
-    String alg = a.getEncryption().getAlgorithm();
-    if (!alg.isEmpty() && !alg.equals(AES_256_GCM)) {
-      return invalid("encryption algorithm must be empty or " + AES_256_GCM);
+    Refusal badStorage = storage(a.getEncryption().getAlgorithm(), a.getPlacement(), false);
+    if (badStorage != null) {
+      return badStorage;
     }
-    int r = a.getPlacement().getFragmentsNeeded();
-    int s = a.getPlacement().getFragmentsTotal();
-    if (!(r == 0 && s == 0) && !(1 <= r && r <= s && s <= FRAGMENTS_MAX)) {
-      return invalid("placement needs 1 <= r <= s <= " + FRAGMENTS_MAX + " (or both 0)");
+    if (a.getPlacement().getTilesCount() != 0 && a.getPlacement().getTilesCount() != tiles) {
+      return invalid("placement must list all " + tiles + " tiles");
+    }
+    if (a.getSampleBits() != 0 && a.getSampleBits() != 8 && a.getSampleBits() != 16) {
+      return invalid("sample_bits must be 0, 8 or 16");
+    }
+    if (!a.getEncoder().isEmpty() && !ENCODER.matcher(a.getEncoder()).matches()) {
+      return invalid("encoder must match " + ENCODER);
     }
     if (a.getModality().length() > MODALITY_CHARS_MAX) {
       return invalid("modality above " + MODALITY_CHARS_MAX + " characters");
+    }
+    return null;
+  }
+
+  private static Refusal rekey(ImageRekey k) {
+    Refusal badId = imageId(k.getImageId());
+    if (badId != null) {
+      return badId;
+    }
+    if (k.getKeyEpoch() < 1) {
+      return invalid("key_epoch must be at least 1 (the anchor is epoch 0)");
+    }
+    return storage(k.getEncryption().getAlgorithm(), k.getPlacement(), true);
+  }
+
+  /**
+   * Encryption and placement of stored fragments. Without placement (r = s = 0) nothing else may be
+   * given; with it, every tile names s distinct nodes of the node table and s 32-byte hashes. The
+   * tile count against the grid and the nodes against the validator set are checked with state.
+   */
+  private static Refusal storage(String algorithm, PlacementInfo p, boolean placementRequired) {
+    if (!algorithm.isEmpty() && !algorithm.equals(AES_256_GCM)) {
+      return invalid("encryption algorithm must be empty or " + AES_256_GCM);
+    }
+    int r = p.getFragmentsNeeded();
+    int s = p.getFragmentsTotal();
+    if (r == 0 && s == 0) {
+      if (placementRequired) {
+        return invalid("placement is required");
+      }
+      return p.getNodesCount() == 0 && p.getTilesCount() == 0 && p.getUploaderRegion().isEmpty()
+          ? null
+          : invalid("placement without r and s must be empty");
+    }
+    if (!(1 <= r && r <= s && s <= FRAGMENTS_MAX)) {
+      return invalid("placement needs 1 <= r <= s <= " + FRAGMENTS_MAX + " (or both 0)");
+    }
+    if (!algorithm.equals(AES_256_GCM)) {
+      return invalid("stored fragments must be encrypted with " + AES_256_GCM);
+    }
+    if (p.getNodesCount() < s || p.getNodesCount() > FRAGMENTS_MAX) {
+      return invalid("placement needs " + s + ".." + FRAGMENTS_MAX + " nodes");
+    }
+    Set<com.google.protobuf.ByteString> nodes = new HashSet<>();
+    for (var node : p.getNodesList()) {
+      if (node.size() != KEY_BYTES || !nodes.add(node)) {
+        return invalid("placement nodes must be distinct 32-byte keys");
+      }
+    }
+    if (p.getTilesCount() == 0 || p.getTilesCount() > GRID_SIDE_TILES_MAX * GRID_SIDE_TILES_MAX) {
+      return invalid("placement must list every tile");
+    }
+    for (int t = 0; t < p.getTilesCount(); t++) {
+      TilePlacement tile = p.getTiles(t);
+      if (tile.getNodeIndicesCount() != s || tile.getFragmentSha256Count() != s) {
+        return invalid("tile " + t + " must place " + s + " fragments with their hashes");
+      }
+      Set<Integer> used = new HashSet<>();
+      for (int index : tile.getNodeIndicesList()) {
+        if (Integer.toUnsignedLong(index) >= p.getNodesCount() || !used.add(index)) {
+          return invalid("tile " + t + " must name " + s + " distinct nodes of the node table");
+        }
+      }
+      for (var hash : tile.getFragmentSha256List()) {
+        if (hash.size() != HASH_BYTES) {
+          return invalid("tile " + t + ": fragment hashes must be 32 bytes");
+        }
+      }
+    }
+    if (p.getUploaderRegion().length() > REGION_CHARS_MAX) {
+      return invalid("uploader_region above " + REGION_CHARS_MAX + " characters");
     }
     return null;
   }

@@ -17,7 +17,7 @@ final class RolePolicy {
   static Set<Role> allowed(Payload.KindCase kind) {
     return switch (kind) {
       // Hospitals own images: they anchor them, grant and revoke access, record reconstructions.
-      case IMAGE_ANCHOR, ACCESS_GRANT, ACCESS_REVOKE, RECONSTRUCTION_RECORD ->
+      case IMAGE_ANCHOR, IMAGE_REKEY, ACCESS_GRANT, ACCESS_REVOKE, RECONSTRUCTION_RECORD ->
           EnumSet.of(Role.ROLE_HOSPITAL);
       // Hospitals train and anchor models (PROSIMA protocol 1); admins anchor shared releases.
       case MODEL_ANCHOR -> EnumSet.of(Role.ROLE_HOSPITAL, Role.ROLE_ADMIN);

@@ -24,7 +24,9 @@ import io.prosima.proto.v1.EquivocationEvidence;
 import io.prosima.proto.v1.IdentityRegistration;
 import io.prosima.proto.v1.ImageAnchor;
 import io.prosima.proto.v1.ImageRecord;
+import io.prosima.proto.v1.ImageRekey;
 import io.prosima.proto.v1.ModelAnchor;
+import io.prosima.proto.v1.PlacementInfo;
 import io.prosima.proto.v1.ReconstructionRecord;
 import io.prosima.proto.v1.Role;
 import io.prosima.proto.v1.Transaction;
@@ -133,9 +135,12 @@ public final class TxRules {
     }
     return switch (tx.getPayload().getKindCase()) {
       case IMAGE_ANCHOR -> imageAnchor(tx.getPayload().getImageAnchor(), view);
+      case IMAGE_REKEY -> rekey(tx.getPayload().getImageRekey(), tx.getSigner(), view);
       case MODEL_ANCHOR -> modelAnchor(tx.getPayload().getModelAnchor(), view);
-      case RECONSTRUCTION_RECORD -> reconstruction(tx.getPayload().getReconstructionRecord(), view);
-      case VERIFICATION_RECORD -> verification(tx.getPayload().getVerificationRecord(), view);
+      case RECONSTRUCTION_RECORD ->
+          reconstruction(tx.getPayload().getReconstructionRecord(), tx.getSigner(), view);
+      case VERIFICATION_RECORD ->
+          verification(tx.getPayload().getVerificationRecord(), tx.getSigner(), role, view);
       case ACCESS_GRANT -> grant(tx.getPayload().getAccessGrant(), tx.getSigner(), view);
       case ACCESS_REVOKE -> revoke(tx.getPayload().getAccessRevoke(), tx.getSigner(), view);
       case ACCESS_LOG -> log(tx.getPayload().getAccessLog(), tx.getSigner(), role, view);
@@ -170,7 +175,44 @@ public final class TxRules {
     if (view.image(a.getImageId()).isPresent()) {
       return Refusal.of(REFUSAL_CONFLICT, "image '" + a.getImageId() + "' is already anchored");
     }
+    return placementNodes(a.getPlacement(), view);
+  }
+
+  private static Refusal rekey(ImageRekey k, ByteString signer, LedgerView view) {
+    Optional<ImageRecord> image = view.image(k.getImageId());
+    if (image.isEmpty()) {
+      return notFound(k.getImageId());
+    }
+    if (!image.get().getOwner().equals(signer)) {
+      return Refusal.of(REFUSAL_NOT_OWNER, "only the image's owner may rekey it");
+    }
+    long next = Integer.toUnsignedLong(image.get().getKeyEpoch()) + 1;
+    if (Integer.toUnsignedLong(k.getKeyEpoch()) != next) {
+      return Refusal.of(
+          REFUSAL_CONFLICT, "key_epoch must be " + next + ", the image's current epoch + 1");
+    }
+    long tiles = (long) image.get().getGrid().getRows() * image.get().getGrid().getCols();
+    if (k.getPlacement().getTilesCount() != tiles) {
+      return Refusal.of(
+          io.prosima.proto.v1.RefusalCode.REFUSAL_PAYLOAD_INVALID,
+          "placement must list all " + tiles + " tiles");
+    }
+    return placementNodes(k.getPlacement(), view);
+  }
+
+  /** Fragments may only be placed on genesis validators (they run the fragment store). */
+  private static Refusal placementNodes(PlacementInfo placement, LedgerView view) {
+    for (ByteString node : placement.getNodesList()) {
+      if (view.validators().get(node).isEmpty()) {
+        return Refusal.of(REFUSAL_NOT_FOUND, "a placement node is not a validator");
+      }
+    }
     return null;
+  }
+
+  /** The owner, or an identity holding a grant that has not been revoked. */
+  private static boolean ownerOrGrantee(ImageRecord image, ByteString signer, LedgerView view) {
+    return image.getOwner().equals(signer) || view.grant(image.getImageId(), signer).isPresent();
   }
 
   private static Refusal modelAnchor(ModelAnchor m, LedgerView view) {
@@ -188,10 +230,15 @@ public final class TxRules {
     return null;
   }
 
-  private static Refusal reconstruction(ReconstructionRecord r, LedgerView view) {
+  private static Refusal reconstruction(
+      ReconstructionRecord r, ByteString signer, LedgerView view) {
     Optional<ImageRecord> image = view.image(r.getImageId());
     if (image.isEmpty()) {
       return notFound(r.getImageId());
+    }
+    if (!ownerOrGrantee(image.get(), signer, view)) {
+      return Refusal.of(
+          REFUSAL_NOT_OWNER, "only the image's owner or a grantee may record a reconstruction");
     }
     if (view.model(r.getModelId(), r.getModelVersion()).isEmpty()) {
       return Refusal.of(
@@ -201,10 +248,16 @@ public final class TxRules {
     return tilesInGrid(r.getReconstructedTilesList(), image.get());
   }
 
-  private static Refusal verification(VerificationRecord v, LedgerView view) {
+  private static Refusal verification(
+      VerificationRecord v, ByteString signer, Role role, LedgerView view) {
     Optional<ImageRecord> image = view.image(v.getImageId());
     if (image.isEmpty()) {
       return notFound(v.getImageId());
+    }
+    if (role != Role.ROLE_AUDITOR && !ownerOrGrantee(image.get(), signer, view)) {
+      return Refusal.of(
+          REFUSAL_NOT_OWNER,
+          "only the image's owner, a grantee or an auditor may record a verification");
     }
     return tilesInGrid(v.getTamperedTilesList(), image.get());
   }
@@ -219,6 +272,14 @@ public final class TxRules {
     }
     if (view.identity(g.getGrantee()).isEmpty()) {
       return Refusal.of(REFUSAL_NOT_FOUND, "grantee is not a registered identity");
+    }
+    if (g.getKeyEpoch() != image.get().getKeyEpoch()) {
+      return Refusal.of(
+          REFUSAL_CONFLICT,
+          "grant wraps the key of epoch "
+              + Integer.toUnsignedString(g.getKeyEpoch())
+              + " but the image is at epoch "
+              + Integer.toUnsignedString(image.get().getKeyEpoch()));
     }
     return null;
   }

@@ -6,7 +6,6 @@ import io.prosima.proto.v1.EncryptionInfo;
 import io.prosima.proto.v1.ImageAnchor;
 import io.prosima.proto.v1.KeyFile;
 import io.prosima.proto.v1.Payload;
-import io.prosima.proto.v1.PlacementInfo;
 import io.prosima.proto.v1.TileGrid;
 import io.prosima.proto.v1.TileLeaf;
 import io.prosima.proto.v1.Transaction;
@@ -20,7 +19,7 @@ import java.util.SplittableRandom;
 /**
  * Signed ImageAnchor transactions of realistic shape (4×4 tiles of a 256×256 image, 64-byte int8
  * latents) for load tests, benchmarks and the demo. Tile hashes are derived from the image id:
- * these are synthetic fingerprints, not of real pixels.
+ * these are synthetic fingerprints, not of real pixels, and no fragments are stored (no placement).
  */
 public final class AnchorTxFactory {
   public static final int GRID_SIDE_TILES = 4;
@@ -61,7 +60,6 @@ public final class AnchorTxFactory {
         .addAllLeaves(leaves)
         .setMerkleRoot(ByteString.copyFrom(ImageLeaves.root(leaves)))
         .setEncryption(EncryptionInfo.newBuilder().setAlgorithm("AES-256-GCM"))
-        .setPlacement(PlacementInfo.newBuilder().setFragmentsNeeded(3).setFragmentsTotal(5))
         .setModality("MR")
         .build();
   }

@@ -12,6 +12,7 @@ public final class DomainTags {
   public static final String VOTE = "prosima/vote/v1";
   public static final String TILE = "prosima/tile/v1";
   public static final String IDENTITY = "prosima/identity/v1";
+  public static final String RECEIPT = "prosima/receipt/v1";
 
   private DomainTags() {}
 
