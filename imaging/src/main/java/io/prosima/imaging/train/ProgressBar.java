@@ -7,7 +7,7 @@ import java.time.Duration;
  * A text progress bar with loss and ETA. On a terminal it redraws one line; otherwise (a log file)
  * it prints a line every {@code logEvery} steps so logs stay readable.
  */
-final class ProgressBar {
+public final class ProgressBar {
   private static final int BAR_WIDTH = 30;
 
   private final PrintStream out;
@@ -17,7 +17,7 @@ final class ProgressBar {
   private final int logEvery;
   private final long startNanos = System.nanoTime();
 
-  ProgressBar(PrintStream out, String label, int total, int logEvery) {
+  public ProgressBar(PrintStream out, String label, int total, int logEvery) {
     this.out = out;
     this.label = label;
     this.total = Math.max(1, total);
@@ -25,7 +25,7 @@ final class ProgressBar {
     this.logEvery = Math.max(1, logEvery);
   }
 
-  void update(int done, String metrics) {
+  public void update(int done, String metrics) {
     if (!terminal && done % logEvery != 0 && done != total) {
       return;
     }

@@ -9,6 +9,9 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description = "Image operations.",
     subcommands = {
+      ImageIngestCommand.class,
+      ImageRetrieveCommand.class,
+      ImageRekeyCommand.class,
       ImageCipherStatsCommand.class,
       ImageReconstructCommand.class,
     })

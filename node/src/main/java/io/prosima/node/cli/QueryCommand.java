@@ -30,7 +30,8 @@ import picocli.CommandLine.Parameters;
       QueryCommand.BlockQuery.class,
       QueryCommand.Tx.class,
       QueryCommand.Image.class,
-      QueryCommand.Signer.class
+      QueryCommand.Signer.class,
+      QueryProvenanceCommand.class
     })
 final class QueryCommand {
   static final HexFormat HEX = HexFormat.of();

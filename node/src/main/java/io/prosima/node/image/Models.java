@@ -1,0 +1,89 @@
+package io.prosima.node.image;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.prosima.imaging.model.AnchoredModel;
+import io.prosima.imaging.model.ImageReconstructor;
+import io.prosima.imaging.model.ModelExport;
+import io.prosima.node.client.NodeClient;
+import io.prosima.node.models.ModelAnchors;
+import io.prosima.proto.v1.GetModelRequest;
+import io.prosima.proto.v1.ModelRecord;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Opens E and G from a models directory, preferring the version anchored on chain: when {@code
+ * version} of both is anchored, the weights must hash to the anchored values (else refused); when
+ * it is not, the shipped models run and say so in their label.
+ */
+public final class Models {
+  private Models() {}
+
+  /** The open models and which E they are ({@code ImageAnchor.encoder}). */
+  public record Opened(ImageReconstructor reconstructor, String encoderLabel, boolean anchored)
+      implements TileEncoder, AutoCloseable {
+    @Override
+    public float[][] embed(List<float[]> tiles) throws IOException {
+      return reconstructor.embed(tiles);
+    }
+
+    @Override
+    public String label() {
+      return encoderLabel;
+    }
+
+    @Override
+    public void close() {
+      reconstructor.close();
+    }
+  }
+
+  /** Opens the models; {@code requireAnchored} refuses to run models not anchored on chain. */
+  public static Opened open(Path dir, NodeClient node, String version, boolean requireAnchored)
+      throws IOException {
+    Optional<ModelRecord> e = anchored(node, ModelAnchors.ENCODER_ID, version);
+    Optional<ModelRecord> g = anchored(node, ModelAnchors.GENERATOR_ID, version);
+    if (e.isPresent() && g.isPresent()) {
+      return new Opened(
+          ImageReconstructor.loadAnchored(
+              dir,
+              e.get().getWeightsSha256().toByteArray(),
+              g.get().getWeightsSha256().toByteArray()),
+          ModelAnchors.ENCODER_ID + "@" + version,
+          true);
+    }
+    if (requireAnchored) {
+      throw new IOException(
+          "model version "
+              + version
+              + " of "
+              + ModelAnchors.ENCODER_ID
+              + " and "
+              + ModelAnchors.GENERATOR_ID
+              + " is not anchored on chain; anchor it first (prosima model anchor)");
+    }
+    byte[] shipped = AnchoredModel.weightsSha256(dir.resolve(ModelExport.ENCODER_DIR));
+    return new Opened(
+        ImageReconstructor.load(dir),
+        "shipped-sha256:" + HexFormat.of().formatHex(shipped).substring(0, 16),
+        false);
+  }
+
+  private static Optional<ModelRecord> anchored(NodeClient node, String modelId, String version) {
+    try {
+      return Optional.of(
+          node.query()
+              .getModel(
+                  GetModelRequest.newBuilder().setModelId(modelId).setVersion(version).build()));
+    } catch (StatusRuntimeException ex) {
+      if (ex.getStatus().getCode() == Status.Code.NOT_FOUND) {
+        return Optional.empty();
+      }
+      throw ex;
+    }
+  }
+}

@@ -1,0 +1,15 @@
+package io.prosima.node.image;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * The latent encoder E as ingest and verification see it: tiles in, unit-length embeddings out,
+ * plus the label recorded on chain ({@code ImageAnchor.encoder}).
+ */
+public interface TileEncoder {
+  float[][] embed(List<float[]> tiles) throws IOException;
+
+  /** "model_id@version" for an anchored E, "shipped-sha256:…" for the shipped one. */
+  String label();
+}
