@@ -81,9 +81,27 @@ public final class ImageReconstructCommand implements Callable<Integer> {
   @Option(names = "--node", description = "Node gRPC address host:port (with --anchored).")
   String node;
 
+  @Option(
+      names = "--id",
+      description =
+          "Anchored image id: condition G on its on-chain latents z* and run only the anchored"
+              + " model (version --anchored, default 1); needs --genesis and --key.")
+  String imageId;
+
+  @Option(
+      names = "--record",
+      description = "With --id: commit a ReconstructionRecord (output root, model@version).")
+  boolean record;
+
   @Override
   public Integer call() throws Exception {
     Path dir = models != null ? models : ShippedModels.defaultDir();
+    if (imageId != null) {
+      return onChain(dir);
+    }
+    if (record) {
+      throw new IllegalArgumentException("--record needs --id (the image the record is about)");
+    }
     if (anchoredVersion != null) {
       if (encoderSha256 != null || generatorSha256 != null) {
         throw new IllegalArgumentException("give --anchored or the explicit hashes, not both");
@@ -119,6 +137,50 @@ public final class ImageReconstructCommand implements Callable<Integer> {
               .format(in, out));
     }
     return 0;
+  }
+
+  /** `--id`: z* from the chain, anchored models only, optional record. */
+  private int onChain(Path dir) throws Exception {
+    if (genesis == null || key == null) {
+      throw new IllegalArgumentException("--id needs --genesis and --key");
+    }
+    if (latents != null || encoderSha256 != null || generatorSha256 != null) {
+      throw new IllegalArgumentException(
+          "--id takes z* from the chain and the anchored model; drop --latents and the hashes");
+    }
+    String version = anchoredVersion != null ? anchoredVersion : "1";
+    ClientOptions client = new ClientOptions();
+    client.genesis = genesis;
+    client.key = key;
+    client.node = node;
+    try (ImageSession session = new ImageSession(client, null);
+        var opened = io.prosima.node.image.Models.open(dir, session.via, version, true)) {
+      var history = ImageCommands.history(session, imageId);
+      var input = io.prosima.node.image.ImageInput.read(in).unitImage();
+      long start = System.nanoTime();
+      var result = io.prosima.node.image.ChainReconstruction.run(history, input, opened);
+      io.prosima.imaging.io.PngImages.write16(result.output(), out);
+      System.out.printf(
+          java.util.Locale.ROOT,
+          "reconstructed %s with %s@%s conditioned on its on-chain latents in %.0f ms; tiles"
+              + " that differed from the chain: %s; output root %s -> %s%n",
+          imageId,
+          ModelAnchors.GENERATOR_ID,
+          version,
+          (System.nanoTime() - start) / 1e6,
+          result.repairedTiles(),
+          HexFormat.of().formatHex(result.outputRoot()).substring(0, 16),
+          out);
+      if (record) {
+        new io.prosima.node.image.ChainTxs(session.nodes)
+            .commit(
+                session.via,
+                java.util.List.of(
+                    io.prosima.node.image.ChainReconstruction.record(imageId, version, result)));
+        System.out.println("ReconstructionRecord committed");
+      }
+      return 0;
+    }
   }
 
   private String anchoredHash(io.prosima.node.client.NodeClient connection, String modelId) {

@@ -32,7 +32,7 @@ public final class ChainTxs {
   }
 
   /** Refused or not committed in time: the message says which and why. */
-  public static final class TxFailedException extends Exception {
+  public static final class TxFailedException extends java.io.IOException {
     public TxFailedException(String message) {
       super(message);
     }

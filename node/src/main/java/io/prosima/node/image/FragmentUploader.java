@@ -41,7 +41,7 @@ final class FragmentUploader {
   }
 
   /** Thrown when fewer than s nodes per tile accepted the fragments. */
-  static final class UploadException extends Exception {
+  static final class UploadException extends java.io.IOException {
     UploadException(String message) {
       super(message);
     }

@@ -74,7 +74,7 @@ public final class ImageHistory {
   }
 
   /** Thrown when the image is unknown, we may not read it, or a node's answer does not verify. */
-  public static final class HistoryException extends Exception {
+  public static final class HistoryException extends java.io.IOException {
     private final Status.Code code;
 
     HistoryException(String message, Status.Code code) {

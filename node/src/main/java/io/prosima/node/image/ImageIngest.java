@@ -67,7 +67,7 @@ public final class ImageIngest {
   }
 
   /** Thrown for anything that stops one image; the message is one clear line. */
-  public static final class IngestException extends Exception {
+  public static final class IngestException extends java.io.IOException {
     public IngestException(String message) {
       super(message);
     }

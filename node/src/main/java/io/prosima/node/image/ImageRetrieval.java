@@ -58,7 +58,7 @@ public final class ImageRetrieval {
       List<String> skipped,
       int fragmentsFetched) {}
 
-  public static final class RetrievalException extends Exception {
+  public static final class RetrievalException extends java.io.IOException {
     public RetrievalException(String message) {
       super(message);
     }
