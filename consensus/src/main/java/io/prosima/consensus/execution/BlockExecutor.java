@@ -74,6 +74,15 @@ public final class BlockExecutor {
     return new Execution(applied, appliedHashes, rejected, view.writes(), stateHash);
   }
 
+  /**
+   * Applies a transaction that passed every check to {@code view}, so later transactions of the
+   * same admission batch are checked against the state it leaves (an image anchor and its grants
+   * can be submitted together).
+   */
+  public void applyAdmitted(Transaction tx, byte[] txHash, LedgerView view, long height) {
+    Applier.apply(tx, txHash, view, height);
+  }
+
   public LedgerView view(StateReader committed) {
     return new LedgerView(genesis, validators, committed);
   }

@@ -183,6 +183,11 @@ public final class TxAdmission implements AutoCloseable {
         if (r == null) {
           r = core.mempool.add(tx, hashes[i], view.lastNonce(tx.getSigner()), admittedAt);
         }
+        if (r == null) {
+          // Later txs of this batch see this one's effects (an anchor, then its grants); the
+          // proposer still re-executes everything in block order.
+          core.executor.applyAdmitted(tx, hashes[i], view, nextHeight);
+        }
         refusals[i] = r;
       }
     }
