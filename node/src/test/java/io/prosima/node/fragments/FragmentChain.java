@@ -40,19 +40,19 @@ import java.util.function.Function;
  * A one-validator chain on disk with two hospitals and an auditor, reached over gRPC with mutual
  * TLS: helpers to put and get fragments and to commit image transactions.
  */
-final class FragmentChain implements AutoCloseable {
-  static final int HOSPITAL_0 = 0;
-  static final int HOSPITAL_1 = 1;
-  static final int AUDITOR = 2;
+public final class FragmentChain implements AutoCloseable {
+  public static final int HOSPITAL_0 = 0;
+  public static final int HOSPITAL_1 = 1;
+  public static final int AUDITOR = 2;
 
-  final GenesisBuilder.Result chain;
+  public final GenesisBuilder.Result chain;
   private final Path dir;
-  LedgerNode node;
+  public LedgerNode node;
   private final AnchorTxFactory txs;
   private final Map<Integer, NodeClient> clients = new HashMap<>();
   private final Map<Integer, Long> nonces = new HashMap<>();
 
-  FragmentChain(Path dir, Function<NodeConfig, NodeConfig> config) throws Exception {
+  public FragmentChain(Path dir, Function<NodeConfig, NodeConfig> config) throws Exception {
     this.dir = dir;
     chain = TestChains.create(dir, 2);
     node = startNode(config);
@@ -66,26 +66,26 @@ final class FragmentChain implements AutoCloseable {
   }
 
   /** Stops the node and starts it again on the same data. */
-  void restart(Function<NodeConfig, NodeConfig> config) throws Exception {
+  public void restart(Function<NodeConfig, NodeConfig> config) throws Exception {
     clients.values().forEach(NodeClient::close);
     clients.clear();
     node.close();
     node = startNode(config);
   }
 
-  KeyFile key(int who) {
+  public KeyFile key(int who) {
     return chain.clientKeys().get(who);
   }
 
-  ByteString publicKey(int who) {
+  public ByteString publicKey(int who) {
     return key(who).getEd25519PublicKey();
   }
 
-  ByteString validatorKey() {
+  public ByteString validatorKey() {
     return chain.genesis().getValidators(0).getPublicKey();
   }
 
-  NodeClient client(int who) {
+  public NodeClient client(int who) {
     return clients.computeIfAbsent(
         who,
         w -> {
@@ -97,7 +97,7 @@ final class FragmentChain implements AutoCloseable {
         });
   }
 
-  static ByteString data(String image, int epoch, int tile, int index, int bytes) {
+  public static ByteString data(String image, int epoch, int tile, int index, int bytes) {
     byte[] b = new byte[bytes];
     byte[] tag = (image + "/" + epoch + "/" + tile + "/" + index).getBytes();
     for (int i = 0; i < b.length; i++) {
@@ -107,7 +107,7 @@ final class FragmentChain implements AutoCloseable {
   }
 
   /** Puts fragments 0..count-1 of tile 0, each {@code bytes} long. */
-  PutFragmentsResponse put(int who, String image, int epoch, int count, int bytes) {
+  public PutFragmentsResponse put(int who, String image, int epoch, int count, int bytes) {
     PutFragmentsRequest.Builder r = PutFragmentsRequest.newBuilder().setImageId(image);
     r.setKeyEpoch(epoch);
     for (int i = 0; i < count; i++) {
@@ -120,7 +120,7 @@ final class FragmentChain implements AutoCloseable {
     return client(who).fragments().put(r.build());
   }
 
-  GetFragmentsResponse get(int who, String image, int epoch, int count) {
+  public GetFragmentsResponse get(int who, String image, int epoch, int count) {
     GetFragmentsRequest.Builder r =
         GetFragmentsRequest.newBuilder().setImageId(image).setKeyEpoch(epoch);
     for (int i = 0; i < count; i++) {
@@ -129,11 +129,11 @@ final class FragmentChain implements AutoCloseable {
     return client(who).fragments().get(r.build());
   }
 
-  static Status.Code refusal(Runnable call) {
+  public static Status.Code refusal(Runnable call) {
     return assertThrows(StatusRuntimeException.class, call::run).getStatus().getCode();
   }
 
-  SubmitResponse commit(int who, Payload payload) {
+  public SubmitResponse commit(int who, Payload payload) {
     long nonce = nonces.merge(who, 1L, Long::sum);
     SubmitResponse r =
         client(who)
@@ -147,11 +147,11 @@ final class FragmentChain implements AutoCloseable {
     return r;
   }
 
-  SubmitResponse anchor(int who, String image) {
+  public SubmitResponse anchor(int who, String image) {
     return commit(who, Payload.newBuilder().setImageAnchor(AnchorTxFactory.anchor(image)).build());
   }
 
-  void grant(int owner, String image, int grantee, int epoch) {
+  public void grant(int owner, String image, int grantee, int epoch) {
     commit(
         owner,
         Payload.newBuilder()
@@ -164,7 +164,7 @@ final class FragmentChain implements AutoCloseable {
             .build());
   }
 
-  void revoke(int owner, String image, int grantee) {
+  public void revoke(int owner, String image, int grantee) {
     commit(
         owner,
         Payload.newBuilder()
@@ -174,7 +174,7 @@ final class FragmentChain implements AutoCloseable {
   }
 
   /** A rekey with a valid placement: every tile's one fragment on this chain's only validator. */
-  void rekey(int owner, String image, int epoch) {
+  public void rekey(int owner, String image, int epoch) {
     int tiles = AnchorTxFactory.GRID_SIDE_TILES * AnchorTxFactory.GRID_SIDE_TILES;
     List<TilePlacement> placed = new ArrayList<>();
     for (int t = 0; t < tiles; t++) {
@@ -201,7 +201,7 @@ final class FragmentChain implements AutoCloseable {
             .build());
   }
 
-  static void assertRefused(Status.Code expected, Runnable call) {
+  public static void assertRefused(Status.Code expected, Runnable call) {
     assertEquals(expected, refusal(call));
   }
 
