@@ -7,8 +7,10 @@ import io.prosima.genesis.GenesisException;
 import io.prosima.genesis.GenesisFiles;
 import io.prosima.genesis.KeyFiles;
 import io.prosima.genesis.OverlayTopology;
+import io.prosima.node.fragments.Fragments;
 import io.prosima.node.grpc.GrpcServer;
 import io.prosima.node.ledger.ConsensusDriver;
+import io.prosima.node.ledger.ImageAccess;
 import io.prosima.node.ledger.LedgerCore;
 import io.prosima.node.ledger.TxAdmission;
 import io.prosima.node.metrics.NodeMetrics;
@@ -52,6 +54,7 @@ public final class LedgerNode implements AutoCloseable {
   private final P2pNetwork p2p; // null on a chain of one validator
   private final GrpcServer grpc;
   private final NodeMetrics metrics;
+  private final Fragments fragments;
 
   private LedgerNode(NodeConfig config, Clock clock)
       throws GenesisException, StorageException, IOException, GeneralSecurityException {
@@ -92,6 +95,17 @@ public final class LedgerNode implements AutoCloseable {
         consensus.connect(p2p::broadcast);
         metrics.watchP2p(p2p::stats);
       }
+      this.fragments =
+          Fragments.start(
+              store.fragments(),
+              new ImageAccess(core),
+              key,
+              genesis.getChainId(),
+              config,
+              clock,
+              metrics);
+      opened.push(fragments);
+      metrics.watchFragments(fragments);
       Set<ByteString> chainKeys = new HashSet<>();
       genesis.getValidatorsList().forEach(v -> chainKeys.add(v.getPublicKey()));
       genesis.getClientsList().forEach(c -> chainKeys.add(c.getPublicKey()));
@@ -105,6 +119,7 @@ public final class LedgerNode implements AutoCloseable {
                       || store.state(io.prosima.consensus.execution.StateKeys.identity(k)) != null,
               core,
               admission,
+              fragments.service(),
               config);
     } catch (RuntimeException | IOException | GeneralSecurityException e) {
       for (AutoCloseable c : opened) {
@@ -179,6 +194,11 @@ public final class LedgerNode implements AutoCloseable {
     return grpc.port();
   }
 
+  /** The fragments this validator keeps (tests run garbage collection through it). */
+  public Fragments fragments() {
+    return fragments;
+  }
+
   public LedgerCore core() {
     return core;
   }
@@ -204,6 +224,7 @@ public final class LedgerNode implements AutoCloseable {
   @Override
   public void close() {
     grpc.close();
+    fragments.close();
     if (p2p != null) {
       p2p.close();
     }

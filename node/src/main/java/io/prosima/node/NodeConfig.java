@@ -15,6 +15,10 @@ import java.nio.file.Path;
  * @param verifyThreads threads that verify transaction signatures (default: all cores)
  * @param blockSubscribersMax concurrent SubscribeBlocks streams
  * @param metricsListen loopback host:port of the Prometheus endpoint; null for none
+ * @param fragmentQuotaBytesPerIdentity fragment bytes one uploader may keep on this node
+ * @param fragmentOrphanTtlMs how long fragments of an image nobody anchored (or of a rekey that
+ *     never committed) are kept, and how long an uploader's claim on an image id lasts
+ * @param fragmentGcIntervalMs pause between fragment garbage-collection passes
  */
 public record NodeConfig(
     Path home,
@@ -25,13 +29,19 @@ public record NodeConfig(
     long commitWaitMs,
     int verifyThreads,
     int blockSubscribersMax,
-    String metricsListen) {
+    String metricsListen,
+    long fragmentQuotaBytesPerIdentity,
+    long fragmentOrphanTtlMs,
+    long fragmentGcIntervalMs) {
 
   public static final int DEFAULT_MEMPOOL_TXS_MAX = 200_000;
   public static final long DEFAULT_MEMPOOL_BYTES_MAX = 512L << 20;
   public static final int DEFAULT_SUBMIT_BATCH_TXS_MAX = 10_000;
   public static final long DEFAULT_COMMIT_WAIT_MS = 30_000;
   public static final int DEFAULT_BLOCK_SUBSCRIBERS_MAX = 64;
+  public static final long DEFAULT_FRAGMENT_QUOTA_BYTES_PER_IDENTITY = 8L << 30;
+  public static final long DEFAULT_FRAGMENT_ORPHAN_TTL_MS = 60 * 60_000L;
+  public static final long DEFAULT_FRAGMENT_GC_INTERVAL_MS = 5 * 60_000L;
 
   public static NodeConfig defaults(Path home) {
     return new NodeConfig(
@@ -43,7 +53,10 @@ public record NodeConfig(
         DEFAULT_COMMIT_WAIT_MS,
         Runtime.getRuntime().availableProcessors(),
         DEFAULT_BLOCK_SUBSCRIBERS_MAX,
-        null);
+        null,
+        DEFAULT_FRAGMENT_QUOTA_BYTES_PER_IDENTITY,
+        DEFAULT_FRAGMENT_ORPHAN_TTL_MS,
+        DEFAULT_FRAGMENT_GC_INTERVAL_MS);
   }
 
   public NodeConfig withGrpcListen(String listen) {
@@ -56,7 +69,10 @@ public record NodeConfig(
         commitWaitMs,
         verifyThreads,
         blockSubscribersMax,
-        metricsListen);
+        metricsListen,
+        fragmentQuotaBytesPerIdentity,
+        fragmentOrphanTtlMs,
+        fragmentGcIntervalMs);
   }
 
   public NodeConfig withMetricsListen(String listen) {
@@ -69,7 +85,27 @@ public record NodeConfig(
         commitWaitMs,
         verifyThreads,
         blockSubscribersMax,
-        listen);
+        listen,
+        fragmentQuotaBytesPerIdentity,
+        fragmentOrphanTtlMs,
+        fragmentGcIntervalMs);
+  }
+
+  /** The same config with other fragment-store limits. */
+  public NodeConfig withFragments(long quotaBytesPerIdentity, long orphanTtlMs, long gcIntervalMs) {
+    return new NodeConfig(
+        home,
+        grpcListen,
+        mempoolTxsMax,
+        mempoolBytesMax,
+        submitBatchTxsMax,
+        commitWaitMs,
+        verifyThreads,
+        blockSubscribersMax,
+        metricsListen,
+        quotaBytesPerIdentity,
+        orphanTtlMs,
+        gcIntervalMs);
   }
 
   /** Refuses limits that cannot work together. */
@@ -82,6 +118,9 @@ public record NodeConfig(
     require(commitWaitMs >= 1, "commitWaitMs must be positive");
     require(verifyThreads >= 1 && verifyThreads <= 256, "verifyThreads must be in 1..256");
     require(blockSubscribersMax >= 1, "blockSubscribersMax must be positive");
+    require(fragmentQuotaBytesPerIdentity >= 1, "fragmentQuotaBytesPerIdentity must be positive");
+    require(fragmentOrphanTtlMs >= 1, "fragmentOrphanTtlMs must be positive");
+    require(fragmentGcIntervalMs >= 1, "fragmentGcIntervalMs must be positive");
   }
 
   private static void require(boolean ok, String message) {

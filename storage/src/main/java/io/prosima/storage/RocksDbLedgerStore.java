@@ -38,7 +38,7 @@ public final class RocksDbLedgerStore implements LedgerStore {
   private static final byte[] SIGNED_VOTES_KEY =
       "signed_votes".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   private static final List<String> FAMILIES =
-      List.of("blocks", "block_ids", "txs", "by_image", "by_signer", "state");
+      List.of("blocks", "block_ids", "txs", "by_image", "by_signer", "state", "fragments");
 
   static {
     RocksDB.loadLibrary();
@@ -57,6 +57,7 @@ public final class RocksDbLedgerStore implements LedgerStore {
   private final ColumnFamilyHandle bySigner;
   private final ColumnFamilyHandle state;
   private final WriteOptions syncWrite;
+  private final RocksDbFragmentStore fragments;
 
   // The tip is read on every query; it changes only in commit(), under this object's lock.
   private volatile Tip tip;
@@ -95,6 +96,7 @@ public final class RocksDbLedgerStore implements LedgerStore {
     this.bySigner = handles.get(5);
     this.state = handles.get(6);
     this.syncWrite = new WriteOptions().setSync(true);
+    this.fragments = new RocksDbFragmentStore(db, handles.get(7), syncWrite);
     this.tip = readTip();
   }
 
@@ -152,6 +154,11 @@ public final class RocksDbLedgerStore implements LedgerStore {
       throw new StorageCorruptionException(
           "storage read failed in " + where + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The image fragments this node holds, in the same database (closed with this store). */
+  public FragmentStore fragments() {
+    return fragments;
   }
 
   @Override
@@ -328,10 +335,12 @@ public final class RocksDbLedgerStore implements LedgerStore {
             bySigner,
             TxIndexKeys.key(TxIndexKeys.prefix(tx.getSigner().toByteArray()), height, i),
             wrappedHash);
-        String imageId = TxIndexKeys.imageIdOf(tx);
-        if (imageId != null) {
+        Optional<String> imageId = TxImageIds.imageIdOf(tx);
+        if (imageId.isPresent()) {
           batch.put(
-              byImage, TxIndexKeys.key(TxIndexKeys.imagePrefix(imageId), height, i), wrappedHash);
+              byImage,
+              TxIndexKeys.key(TxIndexKeys.imagePrefix(imageId.get()), height, i),
+              wrappedHash);
         }
       }
       for (Map.Entry<byte[], byte[]> w : writes.entrySet()) {

@@ -168,8 +168,8 @@ class RocksDbLedgerStoreTest {
       commit(store, List.of(tx(SIGNER_A, 2, "img-1")), writes());
     }
     // Flip one byte of block 1 and of t1's location behind the store's back.
-    corrupt("blocks", ByteBuffer.allocate(8).putLong(1).array());
-    corrupt("txs", TxCodec.hash(t1));
+    corrupt(dir, "blocks", ByteBuffer.allocate(8).putLong(1).array());
+    corrupt(dir, "txs", TxCodec.hash(t1));
     try (RocksDbLedgerStore store = RocksDbLedgerStore.open(dir)) {
       StorageCorruptionException e =
           assertThrows(StorageCorruptionException.class, () -> store.block(1));
@@ -185,7 +185,7 @@ class RocksDbLedgerStoreTest {
     try (RocksDbLedgerStore store = RocksDbLedgerStore.open(dir)) {
       commit(store, List.of(), writes());
     }
-    corrupt("default", "tip".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    corrupt(dir, "default", "tip".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     assertThrows(StorageCorruptionException.class, () -> RocksDbLedgerStore.open(dir));
   }
 
@@ -218,10 +218,11 @@ class RocksDbLedgerStoreTest {
     }
   }
 
-  private void corrupt(String family, byte[] key) throws Exception {
+  static void corrupt(Path dir, String family, byte[] key) throws Exception {
     List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
     List<String> names =
-        List.of("default", "blocks", "block_ids", "txs", "by_image", "by_signer", "state");
+        List.of(
+            "default", "blocks", "block_ids", "txs", "by_image", "by_signer", "state", "fragments");
     for (String n : names) {
       descriptors.add(
           new ColumnFamilyDescriptor(n.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));

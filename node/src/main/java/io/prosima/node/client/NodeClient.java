@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.prosima.node.tls.TlsContexts;
+import io.prosima.proto.v1.FragmentServiceGrpc;
 import io.prosima.proto.v1.Genesis;
 import io.prosima.proto.v1.KeyFile;
 import io.prosima.proto.v1.LedgerQueryGrpc;
@@ -45,6 +46,10 @@ public final class NodeClient implements AutoCloseable {
 
   public LedgerQueryGrpc.LedgerQueryStub queryAsync() {
     return LedgerQueryGrpc.newStub(channel);
+  }
+
+  public FragmentServiceGrpc.FragmentServiceBlockingStub fragments() {
+    return FragmentServiceGrpc.newBlockingStub(channel);
   }
 
   public TxSubmitGrpc.TxSubmitBlockingStub submit() {

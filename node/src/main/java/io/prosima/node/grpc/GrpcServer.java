@@ -1,6 +1,7 @@
 package io.prosima.node.grpc;
 
 import com.google.protobuf.ByteString;
+import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -19,7 +20,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-/** The node's gRPC endpoint: ledger queries, submission, health and reflection, all over mTLS. */
+/**
+ * The node's gRPC endpoint: ledger queries, submission, fragments, health and reflection, all over
+ * mTLS.
+ */
 public final class GrpcServer implements AutoCloseable {
   /** Largest request or response message; a full block must fit. */
   public static final int MESSAGE_BYTES_MAX = 96 << 20;
@@ -34,6 +38,7 @@ public final class GrpcServer implements AutoCloseable {
       Predicate<ByteString> allowedClients,
       LedgerCore core,
       TxAdmission admission,
+      BindableService fragments,
       NodeConfig config)
       throws IOException, GeneralSecurityException {
     this.streamThreads = Executors.newCachedThreadPool(daemon("block-stream"));
@@ -50,6 +55,7 @@ public final class GrpcServer implements AutoCloseable {
             .maxInboundMessageSize(MESSAGE_BYTES_MAX)
             .addService(ServerInterceptors.intercept(query, identity))
             .addService(ServerInterceptors.intercept(submit, identity))
+            .addService(ServerInterceptors.intercept(fragments, identity))
             .addService(ServerInterceptors.intercept(health.getHealthService(), identity))
             .addService(
                 ServerInterceptors.intercept(ProtoReflectionService.newInstance(), identity))

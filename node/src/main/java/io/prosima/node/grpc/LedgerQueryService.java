@@ -5,12 +5,15 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.prosima.consensus.execution.StateKeys;
+import io.prosima.node.ledger.ImageAccess;
 import io.prosima.node.ledger.LedgerCore;
 import io.prosima.proto.v1.BlockResponse;
 import io.prosima.proto.v1.CommittedBlock;
 import io.prosima.proto.v1.GetBlockRequest;
+import io.prosima.proto.v1.GetImageProvenanceRequest;
 import io.prosima.proto.v1.GetModelRequest;
 import io.prosima.proto.v1.GetTxRequest;
+import io.prosima.proto.v1.ImageProvenanceResponse;
 import io.prosima.proto.v1.LedgerQueryGrpc;
 import io.prosima.proto.v1.ListTxsByImageRequest;
 import io.prosima.proto.v1.ListTxsBySignerRequest;
@@ -24,6 +27,7 @@ import io.prosima.proto.v1.TxSummary;
 import io.prosima.proto.wire.BlockCodec;
 import io.prosima.proto.wire.MerkleTree;
 import io.prosima.storage.StorageCorruptionException;
+import io.prosima.storage.TxImageIds;
 import io.prosima.storage.TxPage;
 import io.prosima.storage.TxRef;
 import java.util.concurrent.ExecutorService;
@@ -38,6 +42,7 @@ final class LedgerQueryService extends LedgerQueryGrpc.LedgerQueryImplBase {
   static final long STREAM_POLL_MS = 1_000;
 
   private final LedgerCore core;
+  private final ImageAccess access;
   private final ByteString nodeKey;
   private final ExecutorService streamThreads;
   private final Semaphore streamSlots;
@@ -45,6 +50,7 @@ final class LedgerQueryService extends LedgerQueryGrpc.LedgerQueryImplBase {
   LedgerQueryService(
       LedgerCore core, ByteString nodeKey, ExecutorService streamThreads, int streamsMax) {
     this.core = core;
+    this.access = new ImageAccess(core);
     this.nodeKey = nodeKey;
     this.streamThreads = streamThreads;
     this.streamSlots = new Semaphore(streamsMax);
@@ -123,24 +129,77 @@ final class LedgerQueryService extends LedgerQueryGrpc.LedgerQueryImplBase {
                           Status.NOT_FOUND
                               .withDescription("transaction is not committed")
                               .asRuntimeException());
-          CommittedBlock block = core.store().block(location.getHeight()).orElseThrow();
-          var txs = block.getBlock().getTxsList();
-          int index = location.getIndex();
-          if (index >= txs.size()) {
-            throw new StorageCorruptionException("tx index points past its block");
+          TxResponse tx =
+              txResponse(request.getTxHash(), location.getHeight(), location.getIndex());
+          var imageId = TxImageIds.imageIdOf(tx.getTx());
+          if (imageId.isPresent()) {
+            requireImageReader(imageId.get());
           }
-          out.onNext(
-              TxResponse.newBuilder()
-                  .setTx(txs.get(index))
-                  .setTxHash(request.getTxHash())
-                  .setHeight(location.getHeight())
-                  .setIndex(index)
-                  .setProof(MerkleTree.proof(BlockCodec.txHashes(txs), index))
-                  .setHeader(block.getBlock().getHeader())
-                  .setCommit(block.getCommit())
-                  .build());
+          out.onNext(tx);
           out.onCompleted();
         });
+  }
+
+  /** A committed transaction with its inclusion proof, block header and commit certificate. */
+  private TxResponse txResponse(ByteString txHash, long height, int index) {
+    CommittedBlock block = core.store().block(height).orElseThrow();
+    var txs = block.getBlock().getTxsList();
+    if (index < 0 || index >= txs.size()) {
+      throw new StorageCorruptionException("tx index points past its block");
+    }
+    return TxResponse.newBuilder()
+        .setTx(txs.get(index))
+        .setTxHash(txHash)
+        .setHeight(height)
+        .setIndex(index)
+        .setProof(MerkleTree.proof(BlockCodec.txHashes(txs), index))
+        .setHeader(block.getBlock().getHeader())
+        .setCommit(block.getCommit())
+        .build();
+  }
+
+  /** Image records answer the owner, live grantees, auditors and validators (DESIGN.md). */
+  private void requireImageReader(String imageId) {
+    if (!access.mayQueryImage(imageId, PeerIdentityInterceptor.PEER_KEY.get())) {
+      throw Status.PERMISSION_DENIED
+          .withDescription(
+              "only the image's owner, its grantees, auditors and validators may read its records")
+          .asRuntimeException();
+    }
+  }
+
+  @Override
+  public void getImageProvenance(
+      GetImageProvenanceRequest request, StreamObserver<ImageProvenanceResponse> out) {
+    guard(
+        out,
+        () -> {
+          checkImageId(request.getImageId());
+          requireImageReader(request.getImageId());
+          if (access.image(request.getImageId()).isEmpty()) {
+            throw Status.NOT_FOUND
+                .withDescription("image '" + request.getImageId() + "' is not anchored")
+                .asRuntimeException();
+          }
+          TxPage page =
+              core.store()
+                  .txsByImage(
+                      request.getImageId(),
+                      request.getPageToken().toByteArray(),
+                      pageSize(request.getLimit()));
+          ImageProvenanceResponse.Builder r = ImageProvenanceResponse.newBuilder();
+          for (TxRef ref : page.txs()) {
+            r.addEntries(txResponse(ByteString.copyFrom(ref.txHash()), ref.height(), ref.index()));
+          }
+          out.onNext(r.setNextPageToken(ByteString.copyFrom(page.nextToken())).build());
+          out.onCompleted();
+        });
+  }
+
+  private static void checkImageId(String imageId) {
+    if (imageId.isEmpty() || imageId.length() > 128) {
+      throw invalid("image_id must be 1..128 characters");
+    }
   }
 
   @Override
@@ -148,9 +207,8 @@ final class LedgerQueryService extends LedgerQueryGrpc.LedgerQueryImplBase {
     guard(
         out,
         () -> {
-          if (request.getImageId().isEmpty() || request.getImageId().length() > 128) {
-            throw invalid("image_id must be 1..128 characters");
-          }
+          checkImageId(request.getImageId());
+          requireImageReader(request.getImageId());
           TxPage page =
               core.store()
                   .txsByImage(
@@ -169,6 +227,12 @@ final class LedgerQueryService extends LedgerQueryGrpc.LedgerQueryImplBase {
         () -> {
           if (request.getSigner().size() != 32) {
             throw invalid("signer must be a 32-byte public key");
+          }
+          ByteString caller = PeerIdentityInterceptor.PEER_KEY.get();
+          if (!caller.equals(request.getSigner()) && !access.auditorOrValidator(caller)) {
+            throw Status.PERMISSION_DENIED
+                .withDescription("only the signer itself, auditors and validators may list its txs")
+                .asRuntimeException();
           }
           TxPage page =
               core.store()

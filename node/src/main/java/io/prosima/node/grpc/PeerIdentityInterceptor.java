@@ -17,8 +17,17 @@ import javax.net.ssl.SSLSession;
  * Puts the caller's verified Ed25519 key (from its TLS certificate) in the call context, and
  * refuses calls without one. TLS already refused unknown keys; this is the second lock.
  */
-final class PeerIdentityInterceptor implements ServerInterceptor {
+public final class PeerIdentityInterceptor implements ServerInterceptor {
   static final Context.Key<ByteString> PEER_KEY = Context.key("prosima-peer-key");
+
+  /** The verified Ed25519 key of the client of the current call (services behind this one). */
+  public static ByteString caller() {
+    ByteString key = PEER_KEY.get();
+    if (key == null) {
+      throw new IllegalStateException("service is not behind the PeerIdentityInterceptor");
+    }
+    return key;
+  }
 
   @Override
   public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(

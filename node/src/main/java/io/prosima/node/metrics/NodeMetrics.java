@@ -6,6 +6,8 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prosima.node.fragments.FragmentEvents;
+import io.prosima.node.fragments.Fragments;
 import io.prosima.node.ledger.ConsensusDriver;
 import io.prosima.node.ledger.LedgerCore;
 import io.prosima.node.ledger.LedgerEvents;
@@ -21,13 +23,15 @@ import java.util.function.Supplier;
  * the text endpoint. The endpoint is plain HTTP without authentication, so it binds only to a
  * loopback address: scrape it locally or through an authenticated proxy.
  */
-public final class NodeMetrics implements LedgerEvents, AutoCloseable {
+public final class NodeMetrics implements LedgerEvents, FragmentEvents, AutoCloseable {
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final Counter admitted;
   private final Counter refused;
   private final Counter blocks;
   private final Histogram txCommitLatency;
   private final Histogram blockCommitDuration;
+  private final Counter fragmentRequests;
+  private final Counter fragmentsDeleted;
   private HTTPServer server;
 
   public NodeMetrics(LedgerCore core) {
@@ -69,6 +73,41 @@ public final class NodeMetrics implements LedgerEvents, AutoCloseable {
             .help("From taking transactions out of the mempool to the synced write, per block")
             .classicUpperBounds(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5)
             .register(registry);
+    fragmentRequests =
+        Counter.builder()
+            .name("prosima_fragment_requests_total")
+            .help("Fragment Put and Get calls, served or refused (with the refusal reason)")
+            .labelNames("op", "outcome", "reason")
+            .register(registry);
+    fragmentsDeleted =
+        Counter.builder()
+            .name("prosima_fragments_deleted_total")
+            .help("Fragments deleted by garbage collection (orphaned, foreign or retired)")
+            .register(registry);
+  }
+
+  /** Gauges of what the fragment store holds, read from its counters at each scrape. */
+  public void watchFragments(Fragments fragments) {
+    GaugeWithCallback.builder()
+        .name("prosima_fragment_bytes_stored")
+        .help("Bytes of image fragments this node holds")
+        .callback(cb -> cb.call(fragments.bytesStored()))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("prosima_fragments_stored")
+        .help("Image fragments this node holds")
+        .callback(cb -> cb.call(fragments.fragmentsStored()))
+        .register(registry);
+  }
+
+  @Override
+  public void fragmentRequest(String op, boolean served, String reason) {
+    fragmentRequests.labelValues(op, served ? "served" : "refused", reason).inc();
+  }
+
+  @Override
+  public void fragmentsDeleted(int count) {
+    fragmentsDeleted.inc(count);
   }
 
   /** Consensus gauges: the core's current round and the blocks this node took from block sync. */
