@@ -175,12 +175,14 @@ final class LedgerQueryService extends LedgerQueryGrpc.LedgerQueryImplBase {
         out,
         () -> {
           checkImageId(request.getImageId());
-          requireImageReader(request.getImageId());
+          // An id that is not anchored reveals nothing about anyone's image; an uploader needs
+          // to tell "not anchored yet" from "not yours" to finish an interrupted ingest.
           if (access.image(request.getImageId()).isEmpty()) {
             throw Status.NOT_FOUND
                 .withDescription("image '" + request.getImageId() + "' is not anchored")
                 .asRuntimeException();
           }
+          requireImageReader(request.getImageId());
           TxPage page =
               core.store()
                   .txsByImage(

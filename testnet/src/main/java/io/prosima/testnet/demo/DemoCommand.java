@@ -1,6 +1,5 @@
 package io.prosima.testnet.demo;
 
-import io.prosima.node.cli.CliException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -12,26 +11,21 @@ import picocli.CommandLine.Option;
     name = "demo",
     mixinStandardHelpOptions = true,
     description =
-        "Start a local 4-validator testnet (one process each), anchor images, read them back with"
-            + " verified proofs, kill and restart a validator, compare every node's blocks.")
+        "Start a local 4-validator testnet (one process each) and run the product on real images:"
+            + " ingest, retrieval with a validator down, refusals, revoke and rekey, tamper"
+            + " detection, reconstruction on chain latents, the auditor's timeline.")
 public final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--dir",
       description = "Where to write the testnet (default: a new temp dir); must be empty or new.")
   Path dir;
 
-  @Option(names = "--images", defaultValue = "8", description = "Images to anchor (1..1000).")
-  int images;
-
   @Option(names = "--keep", description = "Leave the testnet running afterwards.")
   boolean keep;
 
   @Override
   public Integer call() throws Exception {
-    if (images < 1 || images > 1000) {
-      throw new CliException("--images must be in 1..1000");
-    }
     Path where = dir != null ? dir : Files.createTempDirectory("prosima-demo");
-    return new TestnetDemo(where.resolve("testnet"), images, keep, System.out).run() ? 0 : 1;
+    return new ImageDemo(where.resolve("testnet"), keep, System.out).run() ? 0 : 1;
   }
 }

@@ -13,20 +13,19 @@ class TestnetDemoTest {
   @TempDir Path dir;
 
   @Test
-  void theReadmeDemoRunsOnAFourValidatorTestnet() throws Exception {
+  void theReadmeDemoRunsTheImageProductOnAFourValidatorTestnet() throws Exception {
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     boolean ok =
-        new TestnetDemo(
-                dir.resolve("testnet"),
-                5,
-                false,
-                new PrintStream(buffer, true, StandardCharsets.UTF_8))
+        new ImageDemo(
+                dir.resolve("testnet"), false, new PrintStream(buffer, true, StandardCharsets.UTF_8))
             .run();
     String out = buffer.toString(StandardCharsets.UTF_8);
     assertTrue(ok, out);
-    assertTrue(out.contains("all 5 committed"), out);
-    assertTrue(out.contains("on all 4 validators: identical"), out);
-    assertTrue(out.contains("REFUSAL_DUPLICATE"), out);
-    assertTrue(out.contains("Merkle inclusion proof does not lead"), out);
+    assertTrue(out.contains("identical to the source file pixel for pixel: true"), out);
+    assertTrue(out.contains("FragmentService.Get -> PERMISSION_DENIED"), out);
+    assertTrue(out.contains("does not open (GCM tag fails)"), out);
+    assertTrue(out.contains("tampered tiles [" + ImageDemo.TAMPERED_TILE), out);
+    assertTrue(out.contains("identical on all 4 validators: true"), out);
+    assertTrue(out.contains("reconstruction"), out);
   }
 }
