@@ -8,8 +8,8 @@ package io.prosima.imaging.verify;
  * @param cosine cosine of E(tile) against the dequantized anchored latent; NaN when not computed
  *     (exact match, no anchored latent, or the image does not fit the fingerprint's grid)
  * @param lowInformation the anchored tile was background (its latent is close to E of a blank tile)
- *     and the tile is still nearly empty: E separates such tiles poorly, so they are judged with
- *     {@link ImageVerifier#LOW_INFORMATION_COSINE_MIN} instead of the main threshold
+ *     and the tile is still nearly empty; E cannot see changes that keep such a tile empty, so
+ *     "consistent" there rests on little information (judged with the same threshold)
  * @param tampered the tile is named as tampered
  */
 public record TileCheck(

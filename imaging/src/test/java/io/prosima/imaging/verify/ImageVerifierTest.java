@@ -75,7 +75,7 @@ class ImageVerifierTest {
 
   @Test
   void aDiscPastedIntoOneTileIsTamperedNamingExactlyThatTile() throws Exception {
-    float[] lesion = VerifierCalibration.disc(grid.tile(clean, BRAIN_TILE), 30, 34, 10, 0.95f);
+    float[] lesion = VerifierCalibration.contrastDisc(grid.tile(clean, BRAIN_TILE), 32, 32, 10);
     GrayImage altered = VerifierCalibration.replaceTile(clean, grid, BRAIN_TILE, lesion);
     VerificationResult r = ImageVerifier.verify(altered, grid, leaves, model);
     assertEquals(Verdict.TAMPERED, r.verdict(), r.toTable());
