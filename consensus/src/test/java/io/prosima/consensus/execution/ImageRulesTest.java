@@ -290,8 +290,15 @@ class ImageRulesTest {
     assertRefused(
         REFUSAL_NOT_OWNER, chain.sign(chain.otherHospital, 1, reconstruction("unet", "1")));
     assertRefused(REFUSAL_NOT_OWNER, chain.sign(chain.otherHospital, 1, verification()));
+    Payload log =
+        Payload.newBuilder()
+            .setAccessLog(
+                io.prosima.proto.v1.AccessLog.newBuilder().setImageId(IMAGE).setAction("read"))
+            .build();
+    assertRefused(REFUSAL_NOT_OWNER, chain.sign(chain.otherHospital, 1, log));
     commit(chain.hospital, grant(chain.otherHospital, 1));
     assertNull(chain.refusalOf(chain.sign(chain.otherHospital, 1, reconstruction("unet", "1"))));
+    assertNull(chain.refusalOf(chain.sign(chain.otherHospital, 1, log)));
   }
 
   @Test

@@ -74,6 +74,23 @@ class ImageVerifierTest {
   }
 
   @Test
+  void anEmptyCornerTileOfANoisyCopyIsFlaggedLowInformationButNotTampered() throws Exception {
+    // A slice near the top of the head: its corner tiles are empty background.
+    Path top = SharedData.resolve("mri/human-t1-axial/ch2better_ax_245.png");
+    GrayImage slice = PngImages.read(top);
+    List<TileLeaf> anchored = TileHashes.leaves(slice, model.latents(slice));
+    GrayImage noisy =
+        new GrayImage(256, 256, Corruptions.gaussian(slice.pixels(), 0.05, new Random(4)))
+            .clippedToUnit();
+    VerificationResult r = ImageVerifier.verify(noisy, TileGrid.of(slice), anchored, model);
+    TileCheck corner = r.tiles().get(0);
+    assertTrue(corner.lowInformation(), r.toTable());
+    assertFalse(corner.tampered(), r.toTable());
+    assertFalse(r.tiles().get(BRAIN_TILE).lowInformation(), r.toTable());
+    assertEquals(Verdict.SEMANTICALLY_CONSISTENT, r.verdict(), r.toTable());
+  }
+
+  @Test
   void aDiscPastedIntoOneTileIsTamperedNamingExactlyThatTile() throws Exception {
     float[] lesion = VerifierCalibration.contrastDisc(grid.tile(clean, BRAIN_TILE), 32, 32, 10);
     GrayImage altered = VerifierCalibration.replaceTile(clean, grid, BRAIN_TILE, lesion);
