@@ -210,9 +210,20 @@ public final class TxRules {
     return null;
   }
 
-  /** The owner, or an identity holding a grant that has not been revoked. */
+  /** The owner, or an identity holding a live grant. */
   private static boolean ownerOrGrantee(ImageRecord image, ByteString signer, LedgerView view) {
-    return image.getOwner().equals(signer) || view.grant(image.getImageId(), signer).isPresent();
+    return image.getOwner().equals(signer) || liveGrant(image, signer, view);
+  }
+
+  /**
+   * A grant that was not revoked and wraps the key of the image's current epoch. A grant of an
+   * earlier epoch wraps a retired key (a rekey retires the fragments it opens), so it gives no
+   * rights until the owner grants again at the new epoch.
+   */
+  private static boolean liveGrant(ImageRecord image, ByteString grantee, LedgerView view) {
+    return view.grant(image.getImageId(), grantee)
+        .filter(g -> g.getKeyEpoch() == image.getKeyEpoch())
+        .isPresent();
   }
 
   private static Refusal modelAnchor(ModelAnchor m, LedgerView view) {
@@ -304,7 +315,7 @@ public final class TxRules {
       return notFound(l.getImageId());
     }
     boolean owner = image.get().getOwner().equals(signer);
-    boolean granted = view.grant(l.getImageId(), signer).isPresent();
+    boolean granted = liveGrant(image.get(), signer, view);
     if (role == Role.ROLE_HOSPITAL && !owner && !granted) {
       return Refusal.of(REFUSAL_NOT_OWNER, "hospital has no access to this image");
     }

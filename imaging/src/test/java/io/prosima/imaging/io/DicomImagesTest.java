@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.prosima.imaging.testsupport.SharedData;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Reference values from pydicom; see src/test/resources/dicom/README.md. */
 class DicomImagesTest {
-  static final Path SHARED = Path.of("/work/shared/data/dicom");
+  static final Path SHARED = SharedData.resolve("dicom");
 
   static Path shared(String name) {
     Path p = SHARED.resolve(name);

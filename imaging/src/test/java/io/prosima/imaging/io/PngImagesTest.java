@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.prosima.imaging.testsupport.SharedData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -39,7 +40,7 @@ class PngImagesTest {
 
   @Test
   void aRealMriSlicePngIs256By256(@TempDir Path tmp) throws Exception {
-    Path slice = Path.of("/work/shared/data/mri/human-t1-axial/ch2better_ax_120.png");
+    Path slice = SharedData.resolve("mri/human-t1-axial/ch2better_ax_120.png");
     org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(slice), "no shared data");
     GrayImage img = ImageReaders.read(slice);
     assertEquals(256, img.width());

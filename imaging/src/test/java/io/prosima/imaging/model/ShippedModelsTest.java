@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.prosima.imaging.io.GrayImage;
 import io.prosima.imaging.io.PngImages;
 import io.prosima.imaging.metrics.ImageMetrics;
+import io.prosima.imaging.testsupport.SharedData;
 import io.prosima.imaging.train.Corruptions;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The models shipped under imaging/models: hashes match the card, and they denoise a slice. */
 class ShippedModelsTest {
   static final Path MODELS = Path.of("models");
-  static final Path SLICE = Path.of("/work/shared/data/mri/human-t1-axial/ch2better_ax_135.png");
+  static final Path SLICE = SharedData.resolve("mri/human-t1-axial/ch2better_ax_135.png");
 
   static Properties summary() throws IOException {
     Properties p = new Properties();
