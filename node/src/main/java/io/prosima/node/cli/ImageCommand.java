@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
       ImageIngestCommand.class,
       ImageRetrieveCommand.class,
       ImageRekeyCommand.class,
+      ImageVerifyCommand.class,
       ImageCipherStatsCommand.class,
       ImageReconstructCommand.class,
     })

@@ -29,9 +29,16 @@ public final class ImageAccess {
     return view().image(imageId);
   }
 
-  /** The owner, or an identity whose grant exists (has not been revoked). */
+  /**
+   * The owner, or an identity whose grant is live: not revoked and for the image's current key
+   * epoch (the ledger's rule, TxRules; a rekey re-grants everyone it keeps).
+   */
   public boolean ownerOrGrantee(ImageRecord image, ByteString caller) {
-    return image.getOwner().equals(caller) || view().grant(image.getImageId(), caller).isPresent();
+    return image.getOwner().equals(caller)
+        || view()
+            .grant(image.getImageId(), caller)
+            .filter(g -> g.getKeyEpoch() == image.getKeyEpoch())
+            .isPresent();
   }
 
   /** A client identity with the hospital role (genesis client or registered on chain). */

@@ -42,7 +42,6 @@ import io.prosima.proto.v1.StatusRequest;
 import io.prosima.proto.v1.SubmitRequest;
 import io.prosima.proto.v1.SubmitResponse;
 import io.prosima.proto.v1.Transaction;
-import io.prosima.proto.v1.TxResponse;
 import io.prosima.proto.v1.Validator;
 import io.prosima.proto.v1.VerificationRecord;
 import io.prosima.testnet.launch.LocalTestnet;
@@ -119,7 +118,8 @@ public final class ImageDemo {
         "== Prosima demo: %d validator processes in %d regions, real MRI and DICOM images ==%n",
         VALIDATORS, REGIONS);
     net =
-        LocalTestnet.create(dir, VALIDATORS, REGIONS, LocalTestnet.freeBasePort(VALIDATORS), HOSPITALS);
+        LocalTestnet.create(
+            dir, VALIDATORS, REGIONS, LocalTestnet.freeBasePort(VALIDATORS), HOSPITALS);
     for (Validator v : net.genesis().getValidatorsList()) {
       out.printf("  %s in %s, voting weight %d%n", v.getName(), v.getRegion(), v.getVotingWeight());
     }
@@ -197,7 +197,8 @@ public final class ImageDemo {
               .submit(SubmitRequest.newBuilder().setTx(tx).setWaitForCommit(true).build());
       var m = tx.getPayload().getModelAnchor();
       check(r.getCommitted(), "model anchor committed: " + r.getMessage());
-      out.printf("   %s@%s committed at height %d%n", m.getModelId(), m.getVersion(), r.getHeight());
+      out.printf(
+          "   %s@%s committed at height %d%n", m.getModelId(), m.getVersion(), r.getHeight());
     }
   }
 
@@ -281,7 +282,11 @@ public final class ImageDemo {
       check(false, "a non-grantee must be refused fragments");
     } catch (StatusRuntimeException e) {
       check(e.getStatus().getCode() == io.grpc.Status.Code.PERMISSION_DENIED, "PERMISSION_DENIED");
-      out.println("   FragmentService.Get -> " + e.getStatus().getCode() + ": " + e.getStatus().getDescription());
+      out.println(
+          "   FragmentService.Get -> "
+              + e.getStatus().getCode()
+              + ": "
+              + e.getStatus().getDescription());
     }
     try {
       ImageHistory.read(stranger.client(key(0)), stranger, slice);
@@ -332,7 +337,8 @@ public final class ImageDemo {
     }
     String region = net.genesis().getValidators(0).getRegion();
     ImageRekeyer.Rekeyed done =
-        new ImageRekeyer(owner, via, calls).rekey(ImageHistory.read(via, owner, slice), region, 2, 4);
+        new ImageRekeyer(owner, via, calls)
+            .rekey(ImageHistory.read(via, owner, slice), region, 2, 4);
     out.printf(
         "   rekey committed: key epoch %d, fresh fragments stored, owner re-granted%n",
         done.keyEpoch());
@@ -353,7 +359,10 @@ public final class ImageDemo {
     try {
       byte[] sealed =
           new ReedSolomon(2, 4)
-              .decode(fragment.getFragmentsList().stream().map(f -> f.getData().toByteArray()).toList());
+              .decode(
+                  fragment.getFragmentsList().stream()
+                      .map(f -> f.getData().toByteArray())
+                      .toList());
       new TileCipher(kept, new java.security.SecureRandom())
           .decrypt(new TilePosition(net.genesis().getChainId(), slice, 0), sealed);
       opens = true;
@@ -361,7 +370,9 @@ public final class ImageDemo {
       opens = false;
     }
     check(!opens, "the revoked identity's old key must not open the new fragments");
-    out.println("   hospital-1's kept epoch-0 key on an epoch-1 fragment -> " + (opens ? "OPENS" : "does not open (GCM tag fails)"));
+    out.println(
+        "   hospital-1's kept epoch-0 key on an epoch-1 fragment -> "
+            + (opens ? "OPENS" : "does not open (GCM tag fails)"));
     kept.destroy();
   }
 
@@ -371,7 +382,8 @@ public final class ImageDemo {
     NodeClient via = auditor.client(key(0));
     ImageHistory history = ImageHistory.read(via, auditor, slice);
     var anchor = history.anchor();
-    TileGrid grid = new TileGrid(anchor.getGrid().getImageWidth(), anchor.getGrid().getImageHeight());
+    TileGrid grid =
+        new TileGrid(anchor.getGrid().getImageWidth(), anchor.getGrid().getImageHeight());
     GrayImage source = PngImages.read(original);
     float[] noisy = Corruptions.gaussian(source.pixels(), 0.02, new Random(7));
     GrayImage tampered = pasteDisc(source, grid, TAMPERED_TILE);
@@ -384,7 +396,11 @@ public final class ImageDemo {
             new Copy("a copy with a lesion pasted in tile " + TAMPERED_TILE, tampered))) {
       VerificationResult v =
           ImageVerifier.verify(c.image(), grid, anchor.getLeavesList(), models.reconstructor());
-      out.printf("   %-38s -> %s%s%n", c.name(), v.verdict(), v.tamperedTiles().isEmpty() ? "" : ", tampered tiles " + v.tamperedTiles());
+      out.printf(
+          "   %-38s -> %s%s%n",
+          c.name(),
+          v.verdict(),
+          v.tamperedTiles().isEmpty() ? "" : ", tampered tiles " + v.tamperedTiles());
       if (c.image() == tampered) {
         tamperedResult = v;
       }
@@ -403,7 +419,8 @@ public final class ImageDemo {
                             .setVerdict(tamperedResult.verdict().toProto())
                             .addAllTamperedTiles(tamperedResult.tamperedTiles())
                             .setCheckedMerkleRoot(
-                                ByteString.copyFrom(ImageFingerprint.of(tampered, models).merkleRoot())))
+                                ByteString.copyFrom(
+                                    ImageFingerprint.of(tampered, models).merkleRoot())))
                     .build()));
     out.println("   the auditor records the TAMPERED verdict on chain (VerificationRecord)");
   }
@@ -428,14 +445,16 @@ public final class ImageDemo {
     out.println("\n7. hospital-0 reconstructs a noisy copy (sigma 0.05) with the anchored G,");
     out.println("   conditioned on the slice's on-chain latents z*:");
     GrayImage source = PngImages.read(original);
-    GrayImage noisy = new GrayImage(256, 256, Corruptions.gaussian(source.pixels(), 0.05, new Random(11)));
+    GrayImage noisy =
+        new GrayImage(256, 256, Corruptions.gaussian(source.pixels(), 0.05, new Random(11)));
     ImageHistory history = ImageHistory.read(via, owner, slice);
     ChainReconstruction.Result result = ChainReconstruction.run(history, noisy, models);
     double before = ImageMetrics.psnr(noisy.pixels(), source.pixels());
     double after = ImageMetrics.psnr(result.output().pixels(), source.pixels());
     check(after > before, "reconstruction improves PSNR");
     out.printf(Locale.ROOT, "   PSNR %.1f dB -> %.1f dB%n", before, after);
-    new ChainTxs(owner).commit(via, List.of(ChainReconstruction.record(slice, MODEL_VERSION, result)));
+    new ChainTxs(owner)
+        .commit(via, List.of(ChainReconstruction.record(slice, MODEL_VERSION, result)));
     out.println("   ReconstructionRecord committed (output Merkle root, prosima-generator@1)");
   }
 
@@ -460,7 +479,8 @@ public final class ImageDemo {
       for (long h = 1; h <= target; h++) {
         ByteString id = null;
         for (NodeClient c : clients) {
-          ByteString here = c.query().getBlock(GetBlockRequest.newBuilder().setHeight(h).build()).getBlockId();
+          ByteString here =
+              c.query().getBlock(GetBlockRequest.newBuilder().setHeight(h).build()).getBlockId();
           if (id == null) {
             id = here;
           } else if (!id.equals(here)) {

@@ -17,7 +17,9 @@ class TestnetDemoTest {
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     boolean ok =
         new ImageDemo(
-                dir.resolve("testnet"), false, new PrintStream(buffer, true, StandardCharsets.UTF_8))
+                dir.resolve("testnet"),
+                false,
+                new PrintStream(buffer, true, StandardCharsets.UTF_8))
             .run();
     String out = buffer.toString(StandardCharsets.UTF_8);
     assertTrue(ok, out);
