@@ -41,6 +41,9 @@ import java.util.concurrent.Future;
  * against their on-chain content hashes before the image is assembled.
  */
 public final class ImageRetrieval {
+  /** The fragment service's limit on refs per Get (FragmentLimits on the node). */
+  static final int REFS_PER_CALL_MAX = 64;
+
   private final ChainNodes nodes;
   private final ExecutorService calls;
 
@@ -189,20 +192,28 @@ public final class ImageRetrieval {
       if (ask.isEmpty()) {
         return good;
       }
-      Map<ByteString, Future<GetFragmentsResponse>> answers = new LinkedHashMap<>();
+      Map<ByteString, List<Future<GetFragmentsResponse>>> answers = new LinkedHashMap<>();
       for (var e : ask.entrySet()) {
-        GetFragmentsRequest.Builder req =
-            GetFragmentsRequest.newBuilder().setImageId(imageId).setKeyEpoch(epoch);
-        for (int[] ti : e.getValue()) {
-          req.addRefs(FragmentRef.newBuilder().setTileIndex(ti[0]).setFragmentIndex(ti[1]));
+        List<int[]> refs = e.getValue();
+        // A node answers at most REFS_PER_CALL_MAX refs per call: larger images take several.
+        for (int from = 0; from < refs.size(); from += REFS_PER_CALL_MAX) {
+          GetFragmentsRequest.Builder req =
+              GetFragmentsRequest.newBuilder().setImageId(imageId).setKeyEpoch(epoch);
+          for (int[] ti : refs.subList(from, Math.min(refs.size(), from + REFS_PER_CALL_MAX))) {
+            req.addRefs(FragmentRef.newBuilder().setTileIndex(ti[0]).setFragmentIndex(ti[1]));
+          }
+          answers
+              .computeIfAbsent(e.getKey(), k -> new ArrayList<>())
+              .add(calls.submit(() -> nodes.fragments(e.getKey()).get(req.build())));
         }
-        answers.put(e.getKey(), calls.submit(() -> nodes.fragments(e.getKey()).get(req.build())));
       }
       for (var e : answers.entrySet()) {
         ByteString holder = e.getKey();
-        GetFragmentsResponse response;
+        List<StoredFragment> response = new ArrayList<>();
         try {
-          response = e.getValue().get();
+          for (Future<GetFragmentsResponse> part : e.getValue()) {
+            response.addAll(part.get().getFragmentsList());
+          }
         } catch (ExecutionException ex) {
           dead.add(holder);
           skipped.add(nodes.name(holder) + " " + describe(ex.getCause()));
@@ -212,7 +223,7 @@ public final class ImageRetrieval {
         for (int[] ti : ask.get(holder)) {
           asked.add(((long) ti[0] << 32) | ti[1]);
         }
-        for (StoredFragment f : response.getFragmentsList()) {
+        for (StoredFragment f : response) {
           int t = f.getTileIndex();
           int i = f.getFragmentIndex();
           if (!asked.remove(((long) t << 32) | i)) {

@@ -143,10 +143,10 @@ public final class ImageDemo {
 
         retrieveWithValidatorDown(granted, slice, original);
         refuseStranger(stranger, slice);
+        restartVictim();
         revokeAndRekey(owner, ownerVia, granted, slice);
         verifyCopies(auditor, models, slice, original);
         reconstruct(owner, ownerVia, models, slice, original);
-        restartVictim();
         timeline(auditor, slice);
       }
     } finally {
@@ -299,7 +299,7 @@ public final class ImageDemo {
 
   private void revokeAndRekey(ChainNodes owner, NodeClient via, ChainNodes granted, String slice)
       throws Exception {
-    out.println("\n5. hospital-0 revokes hospital-1, then rekeys the image:");
+    out.println("\n6. hospital-0 revokes hospital-1, then rekeys the image:");
     // What hospital-1 could have kept: the epoch-0 data key from its grant.
     ImageHistory before = ImageHistory.read(via, owner, slice);
     AccessGrant oldGrant = before.currentGrant(granted.key().getEd25519PublicKey()).orElseThrow();
@@ -378,7 +378,7 @@ public final class ImageDemo {
 
   private void verifyCopies(ChainNodes auditor, Models.Opened models, String slice, Path original)
       throws Exception {
-    out.println("\n6. the auditor checks three copies of the slice against the chain:");
+    out.println("\n7. the auditor checks three copies of the slice against the chain:");
     NodeClient via = auditor.client(key(0));
     ImageHistory history = ImageHistory.read(via, auditor, slice);
     var anchor = history.anchor();
@@ -429,10 +429,20 @@ public final class ImageDemo {
     float[] px = image.pixels();
     int cx = tile % grid.cols() * TileGrid.TILE_PX + 32;
     int cy = tile / grid.cols() * TileGrid.TILE_PX + 32;
+    double sum = 0;
+    int n = 0;
+    for (int y = cy - 12; y <= cy + 12; y++) {
+      for (int x = cx - 12; x <= cx + 12; x++) {
+        sum += px[y * image.width() + x];
+        n++;
+      }
+    }
+    // A lesion contrasts with what it covers: bright on dark tissue, dark on bright.
+    float value = sum / n < 0.5 ? 0.95f : 0.05f;
     for (int y = cy - 12; y <= cy + 12; y++) {
       for (int x = cx - 12; x <= cx + 12; x++) {
         if ((x - cx) * (x - cx) + (y - cy) * (y - cy) <= 144) {
-          px[y * image.width() + x] = 0.95f;
+          px[y * image.width() + x] = value;
         }
       }
     }
@@ -442,7 +452,7 @@ public final class ImageDemo {
   private void reconstruct(
       ChainNodes owner, NodeClient via, Models.Opened models, String slice, Path original)
       throws Exception {
-    out.println("\n7. hospital-0 reconstructs a noisy copy (sigma 0.05) with the anchored G,");
+    out.println("\n8. hospital-0 reconstructs a noisy copy (sigma 0.05) with the anchored G,");
     out.println("   conditioned on the slice's on-chain latents z*:");
     GrayImage source = PngImages.read(original);
     GrayImage noisy =
@@ -459,7 +469,7 @@ public final class ImageDemo {
   }
 
   private void restartVictim() throws Exception {
-    out.printf("%n8. validator-%d restarts and catches up by block sync:%n", VICTIM);
+    out.printf("%n5. validator-%d restarts and catches up by block sync:%n", VICTIM);
     long t = System.nanoTime();
     net.start(VICTIM);
     net.awaitReady(Duration.ofSeconds(90));
