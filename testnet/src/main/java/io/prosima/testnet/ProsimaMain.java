@@ -1,6 +1,7 @@
 package io.prosima.testnet;
 
 import io.prosima.node.cli.ProsimaCli;
+import io.prosima.testnet.bench.BenchIngestCommand;
 import io.prosima.testnet.bench.BenchTestnetCommand;
 import io.prosima.testnet.demo.DemoCommand;
 import io.prosima.testnet.launch.TestnetCommand;
@@ -25,6 +26,7 @@ public final class ProsimaMain {
     cli.addSubcommand("demo", new CommandLine(new DemoCommand()));
     cli.addSubcommand("sim", new CommandLine(new SimCommand()));
     cli.getSubcommands().get("bench").addSubcommand("testnet", new BenchTestnetCommand());
+    cli.getSubcommands().get("bench").addSubcommand("ingest", new BenchIngestCommand());
     // Settings reach only the subcommands present when set: hand the error handler on.
     cli.setExecutionExceptionHandler(cli.getExecutionExceptionHandler());
     return cli;
