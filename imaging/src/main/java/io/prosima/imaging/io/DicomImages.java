@@ -60,6 +60,22 @@ public final class DicomImages {
     return new Parser(name, bytes).parse();
   }
 
+  /**
+   * The file's Modality (0008,0060), e.g. "CT" or "MR", or "" when absent or not a plain code. The
+   * only tag Prosima keeps of a DICOM file: it says what kind of image it is and identifies nobody.
+   */
+  public static String modality(Path file) throws IOException {
+    long size = Files.size(file);
+    if (size > DICOM_FILE_BYTES_MAX) {
+      throw new ImageFormatException(
+          file + ": " + size + " bytes exceeds the DICOM limit of " + DICOM_FILE_BYTES_MAX);
+    }
+    Parser parser = new Parser(file.toString(), Files.readAllBytes(file));
+    parser.parse();
+    String m = parser.modality.trim();
+    return m.matches("[A-Z0-9]{1,16}") ? m : "";
+  }
+
   private static final class Parser {
     private final String name;
     private final ByteBuffer buf;
@@ -72,6 +88,7 @@ public final class DicomImages {
     private int pixelRepresentation = 0;
     private int samplesPerPixel = 1;
     private String photometric = "MONOCHROME2";
+    private String modality = "";
     private double slope = 1;
     private double intercept = 0;
     private int pixelOffset = -1;
@@ -203,6 +220,7 @@ public final class DicomImages {
         throws ImageFormatException {
       switch (tag) {
         case 0x00020010 -> transferSyntax = string(at, length);
+        case 0x00080060 -> modality = string(at, length);
         case 0x00280002 -> samplesPerPixel = u16(at, length, order, tag);
         case 0x00280004 -> photometric = string(at, length);
         case 0x00280010 -> rows = u16(at, length, order, tag);

@@ -53,6 +53,15 @@ class DicomImagesTest {
   }
 
   @Test
+  void theModalityIsTheOnlyTagReadForTheLedger() throws Exception {
+    Path ct = shared("CT_small.dcm");
+    Path mr = shared("MR_small.dcm");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(ct), "CT_small.dcm missing");
+    assertEquals("CT", DicomImages.modality(ct));
+    assertEquals("MR", DicomImages.modality(mr));
+  }
+
+  @Test
   void mrSmallReadsTheSameInExplicitImplicitAndBigEndianSyntaxes() throws Exception {
     Path mr = shared("MR_small.dcm");
     org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(mr), "MR_small.dcm missing");

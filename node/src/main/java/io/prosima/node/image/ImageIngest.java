@@ -94,7 +94,6 @@ public final class ImageIngest {
     long t2 = System.nanoTime();
     String imageId = givenId != null ? givenId : derivedId(fp);
     byte[] myX25519 = nodes.key().getX25519PrivateKey().toByteArray();
-    ByteString me = nodes.key().getEd25519PublicKey();
 
     ImageHistory history = existing(imageId);
     if (history != null) {

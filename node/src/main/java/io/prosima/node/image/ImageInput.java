@@ -1,5 +1,6 @@
 package io.prosima.node.image;
 
+import io.prosima.imaging.io.DicomImages;
 import io.prosima.imaging.io.GrayImage;
 import io.prosima.imaging.io.ImageReaders;
 import java.io.IOException;
@@ -29,8 +30,8 @@ public record ImageInput(GrayImage unitImage, int sampleBits, String modality) {
       return new ImageInput(image, bits == 16 ? 16 : 8, "");
     }
     // DICOM and NIfTI carry scanner units: mapped linearly to [0, 1], kept at 16 bits.
-    boolean dicom = n == 132 && head[128] == 'D' && head[129] == 'I' && head[130] == 'C';
-    return new ImageInput(image.normalizedToUnit(), 16, dicom ? "DICOM" : "NIfTI");
+    boolean dicom = n == 132 && DicomImages.looksLikeDicom(head);
+    return new ImageInput(image.normalizedToUnit(), 16, dicom ? DicomImages.modality(file) : "");
   }
 
   private static boolean isPng(byte[] head, int n) {

@@ -166,15 +166,16 @@ class ImageQueryAuthorizationTest {
   }
 
   @Test
-  void provenanceOfAnImageNobodyAnchoredIsNotFound() {
+  void provenanceOfAnImageNobodyAnchoredIsNotFoundForEveryone() {
     assertRefused(
         Status.Code.NOT_FOUND,
         () ->
             as(AUDITOR)
                 .getImageProvenance(
                     GetImageProvenanceRequest.newBuilder().setImageId("never").build()));
+    // An uploader must tell "not anchored yet" from "not yours" to finish an interrupted ingest.
     assertRefused(
-        Status.Code.PERMISSION_DENIED,
+        Status.Code.NOT_FOUND,
         () ->
             as(HOSPITAL_1)
                 .getImageProvenance(

@@ -46,7 +46,6 @@ import io.prosima.proto.v1.Validator;
 import io.prosima.proto.v1.VerificationRecord;
 import io.prosima.testnet.launch.LocalTestnet;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -542,9 +541,5 @@ public final class ImageDemo {
       t.setDaemon(true);
       return t;
     };
-  }
-
-  static boolean exists(Path p) {
-    return Files.exists(p);
   }
 }
