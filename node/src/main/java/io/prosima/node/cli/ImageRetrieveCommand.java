@@ -22,6 +22,9 @@ import picocli.CommandLine.Parameters;
       "PNG (16-bit where the source was) and commits an AccessLog \"read\"."
     })
 public final class ImageRetrieveCommand implements Callable<Integer> {
+  /** Exit code when the image was retrieved but its AccessLog could not be committed. */
+  static final int LOG_NOT_COMMITTED_EXIT = 3;
+
   @Parameters(index = "0", description = "Image id.")
   String imageId;
 
@@ -65,7 +68,17 @@ public final class ImageRetrieveCommand implements Callable<Integer> {
           ms,
           out);
       if (!noLog) {
-        ImageTxs.logAccess(session.nodes, session.via, imageId, "read");
+        try {
+          ImageTxs.logAccess(session.nodes, session.via, imageId, "read");
+        } catch (io.prosima.node.image.ChainTxs.TxFailedException e) {
+          // The reads above need no quorum; the log does. Say so and exit non-zero.
+          System.err.println(
+              "error: image written to "
+                  + out
+                  + ", but the AccessLog did not commit: "
+                  + e.getMessage());
+          return LOG_NOT_COMMITTED_EXIT;
+        }
         System.out.println("access logged on chain (AccessLog \"read\")");
       }
       return 0;

@@ -16,6 +16,9 @@ final class ImageSession implements AutoCloseable {
   /** Parallel fragment calls (one per node at a time is typical; more for directory ingest). */
   static final int CALL_THREADS = 32;
 
+  /** How long a validator may take to answer before the next one is tried as entry point. */
+  static final long PROBE_DEADLINE_MS = 3_000;
+
   final Genesis genesis;
   final KeyFile key;
   final ChainNodes nodes;
@@ -27,7 +30,8 @@ final class ImageSession implements AutoCloseable {
     this.genesis = client.loadGenesis();
     this.key = client.loadKey();
     this.nodes = new ChainNodes(genesis, key);
-    Validator entry = entryValidator(genesis, client.node);
+    Validator entry =
+        client.node != null ? entryValidator(genesis, client.node) : firstReachable(genesis);
     this.via = nodes.client(entry.getPublicKey());
     this.region = regionOption != null ? regionOption : entry.getRegion();
     this.calls =
@@ -40,7 +44,27 @@ final class ImageSession implements AutoCloseable {
             });
   }
 
-  /** The validator named by --node (its gRPC address), else the first one. */
+  /**
+   * Without --node: the first validator (genesis order) that answers, so a command still works with
+   * validators down; the first one if none answers (the command then reports why).
+   */
+  private Validator firstReachable(Genesis genesis) {
+    for (Validator v : genesis.getValidatorsList()) {
+      try {
+        nodes
+            .client(v.getPublicKey())
+            .query()
+            .withDeadlineAfter(PROBE_DEADLINE_MS, java.util.concurrent.TimeUnit.MILLISECONDS)
+            .getStatus(io.prosima.proto.v1.StatusRequest.getDefaultInstance());
+        return v;
+      } catch (io.grpc.StatusRuntimeException e) {
+        // down or refusing: try the next one
+      }
+    }
+    return genesis.getValidators(0);
+  }
+
+  /** The validator named by --node (its gRPC address or name). */
   private static Validator entryValidator(Genesis genesis, String address) {
     if (address == null) {
       return genesis.getValidators(0);
