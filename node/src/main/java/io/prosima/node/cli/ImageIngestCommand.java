@@ -1,6 +1,5 @@
 package io.prosima.node.cli;
 
-import io.prosima.imaging.model.ShippedModels;
 import io.prosima.imaging.train.ProgressBar;
 import io.prosima.node.image.Grantee;
 import io.prosima.node.image.ImageIngest;
@@ -55,14 +54,7 @@ public final class ImageIngestCommand implements Callable<Integer> {
   @Option(names = "--region", description = "Region to place from (default: the node's region).")
   String region;
 
-  @Option(names = "--models", description = "Models directory (default: the shipped models).")
-  Path models;
-
-  @Option(
-      names = "--model-version",
-      defaultValue = "1",
-      description = "Anchored model version to prefer (default ${DEFAULT-VALUE}).")
-  String modelVersion;
+  @Mixin ModelOptions model;
 
   @Option(
       names = "--parallel",
@@ -90,8 +82,8 @@ public final class ImageIngestCommand implements Callable<Integer> {
         grantees.add(Grantee.parse(g, session.genesis));
       }
       var options = new ImageIngest.Options(rs[0], rs[1], session.region, grantees);
-      Path dir = models != null ? models : ShippedModels.defaultDir();
-      try (Models.Opened opened = Models.open(dir, session.via, modelVersion, false)) {
+      try (Models.Opened opened =
+          Models.open(model.dir(), session.via, model.modelVersion, false)) {
         System.out.println(
             "encoder E: "
                 + opened.label()

@@ -1,7 +1,6 @@
 package io.prosima.node.cli;
 
 import com.google.protobuf.ByteString;
-import io.prosima.imaging.model.ShippedModels;
 import io.prosima.imaging.tiling.TileGrid;
 import io.prosima.imaging.verify.ImageVerifier;
 import io.prosima.imaging.verify.VerificationResult;
@@ -45,22 +44,15 @@ public final class ImageVerifyCommand implements Callable<Integer> {
   @Option(names = "--json", description = "JSON for tools instead of the table.")
   boolean json;
 
-  @Option(names = "--models", description = "Models directory (default: the shipped models).")
-  Path models;
-
-  @Option(
-      names = "--model-version",
-      defaultValue = "1",
-      description = "Anchored model version to prefer (default ${DEFAULT-VALUE}).")
-  String modelVersion;
+  @Mixin ModelOptions model;
 
   @Override
   public Integer call() throws Exception {
     try (ImageSession session = new ImageSession(client, null)) {
       ImageHistory history = ImageCommands.history(session, imageId);
       ImageAnchor anchor = history.anchor();
-      Path dir = models != null ? models : ShippedModels.defaultDir();
-      try (Models.Opened opened = Models.open(dir, session.via, modelVersion, false)) {
+      try (Models.Opened opened =
+          Models.open(model.dir(), session.via, model.modelVersion, false)) {
         if (!anchor.getEncoder().isEmpty() && !anchor.getEncoder().equals(opened.label())) {
           System.err.println(
               "note: the image was fingerprinted with E "

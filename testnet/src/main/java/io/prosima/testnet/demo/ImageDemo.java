@@ -270,29 +270,30 @@ public final class ImageDemo {
 
   private void refuseStranger(ChainNodes stranger, String slice) {
     out.println("\n4. hospital-2 (no grant) asks a validator for the fragments and the history:");
-    try {
-      stranger
-          .fragments(key(0))
-          .get(
-              GetFragmentsRequest.newBuilder()
-                  .setImageId(slice)
-                  .addRefs(FragmentRef.newBuilder().setTileIndex(0).setFragmentIndex(0))
-                  .build());
-      check(false, "a non-grantee must be refused fragments");
-    } catch (StatusRuntimeException e) {
-      check(e.getStatus().getCode() == io.grpc.Status.Code.PERMISSION_DENIED, "PERMISSION_DENIED");
-      out.println(
-          "   FragmentService.Get -> "
-              + e.getStatus().getCode()
-              + ": "
-              + e.getStatus().getDescription());
-    }
+    io.grpc.Status refused = fragmentRefusal(stranger, slice);
+    check(refused.getCode() == io.grpc.Status.Code.PERMISSION_DENIED, "non-grantee refused");
+    out.println("   FragmentService.Get -> " + refused.getCode() + ": " + refused.getDescription());
     try {
       ImageHistory.read(stranger.client(key(0)), stranger, slice);
       check(false, "a non-grantee must be refused the history");
     } catch (ImageHistory.HistoryException e) {
       check(e.code() == io.grpc.Status.Code.PERMISSION_DENIED, "history refused");
       out.println("   GetImageProvenance -> " + e.code());
+    }
+  }
+
+  /** What validator-0 answers {@code who} asking for tile 0's first fragment (OK if served). */
+  private io.grpc.Status fragmentRefusal(ChainNodes who, String slice) {
+    try {
+      who.fragments(key(0))
+          .get(
+              GetFragmentsRequest.newBuilder()
+                  .setImageId(slice)
+                  .addRefs(FragmentRef.newBuilder().setTileIndex(0).setFragmentIndex(0))
+                  .build());
+      return io.grpc.Status.OK;
+    } catch (StatusRuntimeException e) {
+      return e.getStatus();
     }
   }
 
@@ -320,20 +321,9 @@ public final class ImageDemo {
                             .setImageId(slice)
                             .setGrantee(granted.key().getEd25519PublicKey()))
                     .build()));
-    try {
-      granted
-          .fragments(key(0))
-          .get(
-              GetFragmentsRequest.newBuilder()
-                  .setImageId(slice)
-                  .addRefs(FragmentRef.newBuilder().setTileIndex(0).setFragmentIndex(0))
-                  .build());
-      check(false, "a revoked grantee must be refused");
-    } catch (StatusRuntimeException e) {
-      check(e.getStatus().getCode() == io.grpc.Status.Code.PERMISSION_DENIED, "revoked refused");
-      out.println(
-          "   revoke committed; hospital-1 asks again -> " + e.getStatus().getCode() + " at once");
-    }
+    io.grpc.Status refused = fragmentRefusal(granted, slice);
+    check(refused.getCode() == io.grpc.Status.Code.PERMISSION_DENIED, "revoked grantee refused");
+    out.println("   revoke committed; hospital-1 asks again -> " + refused.getCode() + " at once");
     String region = net.genesis().getValidators(0).getRegion();
     ImageRekeyer.Rekeyed done =
         new ImageRekeyer(owner, via, calls)
