@@ -27,8 +27,17 @@ public final class ProsimaMain {
     cli.addSubcommand("sim", new CommandLine(new SimCommand()));
     cli.getSubcommands().get("bench").addSubcommand("testnet", new BenchTestnetCommand());
     cli.getSubcommands().get("bench").addSubcommand("ingest", new BenchIngestCommand());
+    // A testnet that cannot start is an operating error too: one line, no trace.
+    CommandLine.IExecutionExceptionHandler nodeHandler = cli.getExecutionExceptionHandler();
     // Settings reach only the subcommands present when set: hand the error handler on.
-    cli.setExecutionExceptionHandler(cli.getExecutionExceptionHandler());
+    cli.setExecutionExceptionHandler(
+        (ex, commandLine, parseResult) -> {
+          if (ex instanceof io.prosima.testnet.launch.LaunchException) {
+            commandLine.getErr().println("error: " + ex.getMessage());
+            return 1;
+          }
+          return nodeHandler.handleExecutionException(ex, commandLine, parseResult);
+        });
     return cli;
   }
 }

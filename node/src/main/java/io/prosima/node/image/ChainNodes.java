@@ -29,6 +29,7 @@ public final class ChainNodes implements AutoCloseable {
   private final KeyFile key;
   private final Map<ByteString, Validator> validators = new LinkedHashMap<>();
   private final Map<ByteString, NodeClient> clients = new ConcurrentHashMap<>();
+  private GroupCommitter committer;
 
   public ChainNodes(Genesis genesis, KeyFile key) {
     this.genesis = genesis;
@@ -89,8 +90,21 @@ public final class ChainNodes implements AutoCloseable {
         .withDeadlineAfter(FRAGMENT_CALL_DEADLINE_MS, TimeUnit.MILLISECONDS);
   }
 
+  /** This identity's committer (one, so its nonces reach nodes in order). */
+  synchronized GroupCommitter committer() {
+    if (committer == null) {
+      committer = new GroupCommitter(this);
+    }
+    return committer;
+  }
+
   @Override
   public void close() {
+    synchronized (this) {
+      if (committer != null) {
+        committer.close();
+      }
+    }
     clients.values().forEach(NodeClient::close);
     clients.clear();
   }

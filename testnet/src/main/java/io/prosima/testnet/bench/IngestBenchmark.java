@@ -150,8 +150,9 @@ public final class IngestBenchmark {
     row("all but commit wait", results, IngestResult::workMs);
     row("commit wait", results, IngestResult::commitWaitMs);
     out.println(
-        "  (commit wait: from submitting the anchor and grants in one batch until the node"
-            + " returns the committed anchor with its proof, polled every 20 ms)");
+        "  (commit wait: from handing the anchor and grants to the identity's group committer"
+            + " until the node answers that the batch carrying them committed; E includes the"
+            + " wait for the one E instance, so with many images in flight it holds the queueing)");
     double stored = results.stream().mapToLong(IngestResult::storedBytes).average().orElse(0);
     long fileBytes = 0;
     for (Path f : files) {
