@@ -11,7 +11,9 @@ import io.prosima.proto.v1.Proposal;
 import io.prosima.proto.v1.Vote;
 import io.prosima.proto.v1.VoteType;
 import io.prosima.proto.wire.BlockCodec;
+import io.prosima.proto.wire.Canonical;
 import io.prosima.proto.wire.Ed25519Keys;
+import io.prosima.proto.wire.Sha256;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -67,7 +69,13 @@ public final class BftCore {
   private Block validValue;
   private int validRound = -1;
   private final TreeMap<Integer, RoundMessages> rounds = new TreeMap<>();
+
+  /**
+   * valid(v) per whole-block digest (not block id) for this height: a body tampered under an
+   * authentic header shares the block id, and its verdict must not stick to the genuine block.
+   */
   private final Map<ByteString, String> validity = new HashMap<>();
+
   private final Set<String> evidenceReported = new HashSet<>();
 
   /** Verified messages for later heights; a set, since gossip re-sends them. */
@@ -279,6 +287,18 @@ public final class BftCore {
       out.add(new Action.Dropped("proposal valid_round out of range"));
       return;
     }
+    // A new value (validRound -1) is credited to whoever signs it. A re-proposed value (line 15)
+    // keeps the header of the round it was first proposed in, which a quorum already prevoted.
+    if (p.getValidRound() == -1
+        && !p.getBlock().getHeader().getProposer().equals(p.getProposer())) {
+      out.add(new Action.Dropped("proposal header names another proposer than its signer"));
+      return;
+    }
+    // Before the signature: what is counted must be exactly what every verifier rebuilds.
+    if (!Signing.isCanonical(p)) {
+      out.add(new Action.Dropped("proposal is not canonical (unknown fields)"));
+      return;
+    }
     if (!Signing.verifyProposal(p)) {
       out.add(new Action.Dropped("proposal signature invalid"));
       return;
@@ -293,7 +313,8 @@ public final class BftCore {
   private void acceptProposal(Proposal p, List<Action> out) {
     RoundMessages rm = roundMessages(p.getRound());
     ByteString id = ByteString.copyFrom(BlockCodec.blockId(p.getBlock().getHeader()));
-    if (rm.proposalFor(id) != null) {
+    ByteString digest = digest(p.getBlock());
+    if (rm.proposalWithDigest(digest) != null) {
       out.add(new Action.Dropped("duplicate proposal"));
       return;
     }
@@ -303,6 +324,7 @@ public final class BftCore {
     }
     rm.proposals.add(p);
     rm.proposalIds.add(id);
+    rm.proposalDigests.add(digest);
     rm.addSender(p.getProposer(), weight(p.getProposer()));
   }
 
@@ -322,6 +344,12 @@ public final class BftCore {
     }
     if (!v.getBlockId().isEmpty() && v.getBlockId().size() != BLOCK_ID_BYTES) {
       out.add(new Action.Dropped("vote block id is not " + BLOCK_ID_BYTES + " bytes"));
+      return;
+    }
+    // Before the signature: a certificate keeps only validator and signature, and checkCommit
+    // rebuilds the vote from known fields, so a counted vote with an extra field sinks it.
+    if (!Signing.isCanonical(v)) {
+      out.add(new Action.Dropped("vote is not canonical (unknown fields)"));
       return;
     }
     if (!Signing.verifyVote(v)) {
@@ -401,13 +429,19 @@ public final class BftCore {
       out.add(new Action.Dropped("commit for height other than the current " + height));
       return;
     }
+    // The certificate is stored and becomes the next block's last_commit, whose proposal peers
+    // refuse when not canonical: take only a clean copy (another peer will send one).
+    if (!Signing.isCanonical(cert)) {
+      out.add(new Action.Dropped("commit certificate is not canonical (unknown fields)"));
+      return;
+    }
     byte[] id = BlockCodec.blockId(block.getHeader());
     String bad = BlockCodec.checkCommit(config.chainId(), id, cert, validators.weights());
     if (bad != null) {
       out.add(new Action.Dropped("commit certificate: " + bad));
       return;
     }
-    String invalid = valid(ByteString.copyFrom(id), block);
+    String invalid = valid(digest(block), block);
     if (!invalid.isEmpty()) {
       out.add(new Action.Dropped("committed block invalid: " + invalid));
       return;
@@ -441,16 +475,21 @@ public final class BftCore {
     }
     Proposal p = rm.proposals.get(0);
     ByteString id = rm.proposalIds.get(0);
+    ByteString digest = rm.proposalDigests.get(0);
     int vr = p.getValidRound();
     boolean ok;
     if (vr == -1) { // line 22
-      ok = valid(id, p.getBlock()).isEmpty() && (lockedRound == -1 || id.equals(lockedId));
+      // timely() reads the local clock, so it is asked here only, for a value nobody vouched for.
+      ok =
+          valid(digest, p.getBlock()).isEmpty()
+              && blockValidator.timely(p.getBlock()) == null
+              && (lockedRound == -1 || id.equals(lockedId));
     } else { // line 28: needs 2f+1 prevotes for id(v) in round vr
       RoundMessages old = rounds.get(vr);
       if (old == null || !quorum(old.prevotes.weightFor(id))) {
         return false; // wait for those prevotes or the propose timeout
       }
-      ok = valid(id, p.getBlock()).isEmpty() && (lockedRound <= vr || id.equals(lockedId));
+      ok = valid(digest, p.getBlock()).isEmpty() && (lockedRound <= vr || id.equals(lockedId));
     }
     vote(VoteType.VOTE_TYPE_PREVOTE, ok ? id : NIL, out); // lines 23–24, 29–30
     step = Step.PREVOTE; // lines 27, 33
@@ -479,7 +518,8 @@ public final class BftCore {
     for (int i = 0; i < rm.proposals.size(); i++) {
       ByteString id = rm.proposalIds.get(i);
       Block block = rm.proposals.get(i).getBlock();
-      if (!quorum(rm.prevotes.weightFor(id)) || !valid(id, block).isEmpty()) {
+      if (!quorum(rm.prevotes.weightFor(id))
+          || !valid(rm.proposalDigests.get(i), block).isEmpty()) {
         continue;
       }
       rm.lockRuleDone = true;
@@ -526,9 +566,20 @@ public final class BftCore {
       for (int i = 0; i < rm.proposals.size(); i++) {
         ByteString id = rm.proposalIds.get(i);
         Block block = rm.proposals.get(i).getBlock();
-        if (quorum(rm.precommits.weightFor(id)) && valid(id, block).isEmpty()) {
+        if (quorum(rm.precommits.weightFor(id))
+            && valid(rm.proposalDigests.get(i), block).isEmpty()) {
+          CommitCertificate cert = certificate(e.getKey(), id, rm);
+          // Checked before it is stored: it becomes the next block's last_commit, and a
+          // certificate every node refuses there halts the chain. Wait for more precommits.
+          String bad =
+              BlockCodec.checkCommit(
+                  config.chainId(), id.toByteArray(), cert, validators.weights());
+          if (bad != null) {
+            out.add(new Action.Dropped("own certificate not yet valid: " + bad));
+            continue;
+          }
           decided = true;
-          out.add(new Action.Commit(height, block, certificate(e.getKey(), id, rm)));
+          out.add(new Action.Commit(height, block, cert));
           return true;
         }
       }
@@ -643,7 +694,15 @@ public final class BftCore {
     // Genesis order, so every node builds the same certificate from the same votes.
     for (ByteString validator : validators.weights().keySet()) {
       Vote v = rm.precommits.voteFor(validator, id);
-      if (v != null) {
+      // Only a precommit identical to the one checkCommit rebuilds has a signature that verifies
+      // there (its own was verified on receipt); any other would sink the whole certificate.
+      if (v != null
+          && v.toBuilder()
+              .clearSignature()
+              .build()
+              .equals(
+                  BlockCodec.precommit(
+                      config.chainId(), height, r, id.toByteArray(), validator.toByteArray()))) {
         cert.addSignatures(
             CommitSignature.newBuilder().setValidator(validator).setSignature(v.getSignature()));
       }
@@ -651,9 +710,14 @@ public final class BftCore {
     return cert.build();
   }
 
-  /** valid(v) of the paper, cached per block id for this height; VALID or the reason. */
-  private String valid(ByteString id, Block block) {
-    String cached = validity.get(id);
+  /** Digest of the whole block: the key of its validity verdict. */
+  private static ByteString digest(Block block) {
+    return ByteString.copyFrom(Sha256.hash(Canonical.bytes(block)));
+  }
+
+  /** valid(v) of the paper, cached per whole-block digest for this height; VALID or the reason. */
+  private String valid(ByteString digest, Block block) {
+    String cached = validity.get(digest);
     if (cached != null) {
       return cached;
     }
@@ -669,7 +733,7 @@ public final class BftCore {
       reason = "block refused without a reason";
     }
     String result = reason == null ? VALID : reason;
-    validity.put(id, result);
+    validity.put(digest, result);
     return result;
   }
 

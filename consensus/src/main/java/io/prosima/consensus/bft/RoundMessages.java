@@ -21,6 +21,12 @@ final class RoundMessages {
   /** Block id of each proposal, same index. */
   final List<ByteString> proposalIds = new ArrayList<>();
 
+  /**
+   * Digest of each proposal's whole block, same index. Two proposals can share a block id (the
+   * header) yet differ in body; validity and duplicates are decided on the whole block.
+   */
+  final List<ByteString> proposalDigests = new ArrayList<>();
+
   final VoteTally prevotes = new VoteTally();
   final VoteTally precommits = new VoteTally();
 
@@ -43,9 +49,10 @@ final class RoundMessages {
     return false;
   }
 
-  Proposal proposalFor(ByteString blockId) {
+  /** The proposal whose whole block has {@code digest}, or null. */
+  Proposal proposalWithDigest(ByteString digest) {
     for (int i = 0; i < proposals.size(); i++) {
-      if (proposalIds.get(i).equals(blockId)) {
+      if (proposalDigests.get(i).equals(digest)) {
         return proposals.get(i);
       }
     }

@@ -1,5 +1,6 @@
 package io.prosima.consensus.bft;
 
+import com.google.protobuf.Message;
 import io.prosima.proto.v1.Proposal;
 import io.prosima.proto.v1.Vote;
 import io.prosima.proto.wire.BlockCodec;
@@ -18,6 +19,17 @@ public final class Signing {
   public static byte[] proposalSigningBytes(Proposal proposal) {
     return DomainTags.withPrefix(
         PROPOSAL_TAG, Canonical.bytes(proposal.toBuilder().clearSignature().build()));
+  }
+
+  /**
+   * True when a received message is in canonical form: it carries no unknown field at any depth.
+   * Its signature covers such fields, but a commit certificate keeps only validator and signature
+   * and every verifier rebuilds the vote from known fields, so a vote counted with an extra field
+   * would sink the certificate (and the chain, which carries it as the next block's last_commit).
+   * Parsing already normalises every other encoding freedom of proto3.
+   */
+  public static boolean isCanonical(Message m) {
+    return !Canonical.hasUnknownFields(m);
   }
 
   public static boolean verifyProposal(Proposal p) {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** Heights, block sync, buffering and the validRound justification. */
 class BftCoreHeightsTest {
   private final TestValidators vals = new TestValidators(1, 1, 1, 1);
-  private final Block v = TestValidators.block(1, ByteString.copyFromUtf8("a"), 1000);
+  private final Block v = TestValidators.block(1, TestValidators.key(1), 1000);
 
   private CommitCertificate certificate(Block b, int... signers) {
     ByteString id = TestValidators.id(b);
@@ -56,7 +56,7 @@ class BftCoreHeightsTest {
   void votesForTheNextHeightAreBufferedAndCountedAfterNewHeight() {
     BftCore core = vals.core(0, 1, SignedVoteRecord.EMPTY);
     core.onEvent(new Event.Start());
-    Block next = TestValidators.block(2, ByteString.copyFromUtf8("n"), 3000);
+    Block next = TestValidators.block(2, TestValidators.key(2), 3000);
     ByteString nid = TestValidators.id(next);
     for (int i = 1; i <= 3; i++) {
       List<Action> a = core.onEvent(new Event.VoteReceived(vals.precommit(i, 2, 0, nid)));
@@ -101,7 +101,7 @@ class BftCoreHeightsTest {
   void anEquivocatorsSecondVoteCountsTowardsItsOwnBlockSoHonestNodesCanFormTheSameQuorum() {
     BftCore core = vals.core(0, 1, SignedVoteRecord.EMPTY);
     core.onEvent(new Event.Start());
-    Block w = TestValidators.block(1, ByteString.copyFromUtf8("b"), 2000);
+    Block w = TestValidators.block(1, TestValidators.key(3), 2000);
     core.onEvent(new Event.ProposalReceived(vals.proposal(1, 1, 0, v, -1))); // v0 prevotes v
     core.onEvent(new Event.VoteReceived(vals.prevote(3, 1, 0, TestValidators.id(w))));
     core.onEvent(new Event.VoteReceived(vals.prevote(2, 1, 0, TestValidators.id(v))));

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 class BftCoreRulesTest {
   private TestValidators vals;
   private BftCore core;
-  private final Block v = TestValidators.block(1, ByteString.copyFromUtf8("a"), 1000);
-  private final Block w = TestValidators.block(1, ByteString.copyFromUtf8("b"), 2000);
+  private final Block v = TestValidators.block(1, TestValidators.key(1), 1000);
+  private final Block w = TestValidators.block(1, TestValidators.key(2), 2000);
 
   @BeforeEach
   void setUp() {

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 /** Persist-before-send, no double signing across restarts, and timeouts. */
 class BftCoreSafetyTest {
   private final TestValidators vals = new TestValidators(1, 1, 1, 1);
-  private final Block v = TestValidators.block(1, ByteString.copyFromUtf8("a"), 1000);
-  private final Block w = TestValidators.block(1, ByteString.copyFromUtf8("b"), 2000);
+  private final Block v = TestValidators.block(1, TestValidators.key(1), 1000);
+  private final Block w = TestValidators.block(1, TestValidators.key(2), 2000);
 
   @Test
   void everySignedMessageIsPrecededByAPersistOfTheRecordThatHoldsIt() {

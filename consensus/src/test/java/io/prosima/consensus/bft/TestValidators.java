@@ -27,14 +27,26 @@ final class TestValidators {
   TestValidators(long... weights) {
     Genesis.Builder g = Genesis.newBuilder().setChainId(CHAIN);
     for (int i = 0; i < weights.length; i++) {
-      byte[] sk = Sha256.hash(("validator-" + i).getBytes(StandardCharsets.UTF_8));
+      byte[] sk = privateKey(i);
       privateKeys.add(sk);
-      ByteString pk = ByteString.copyFrom(Ed25519Keys.publicKey(sk));
+      ByteString pk = key(i);
       publicKeys.add(pk);
       g.addValidators(
           Validator.newBuilder().setName("v" + i).setPublicKey(pk).setVotingWeight(weights[i]));
     }
     set = new ValidatorSet(g.build());
+  }
+
+  private static byte[] privateKey(int i) {
+    return Sha256.hash(("validator-" + i).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Public key of validator {@code i}, for blocks built before the set: a new proposal's header
+   * must name its signer.
+   */
+  static ByteString key(int i) {
+    return ByteString.copyFrom(Ed25519Keys.publicKey(privateKey(i)));
   }
 
   int indexOf(ByteString key) {
