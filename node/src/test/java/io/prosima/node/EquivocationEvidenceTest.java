@@ -6,28 +6,19 @@ import com.google.protobuf.ByteString;
 import io.prosima.consensus.execution.StateKeys;
 import io.prosima.genesis.ChainLayout;
 import io.prosima.genesis.GenesisBuilder;
-import io.prosima.genesis.OverlayTopology;
-import io.prosima.p2p.BlockSource;
-import io.prosima.p2p.P2pConfig;
-import io.prosima.p2p.P2pHandler;
 import io.prosima.p2p.P2pNetwork;
-import io.prosima.proto.v1.CommittedBlock;
 import io.prosima.proto.v1.ConsensusMessage;
 import io.prosima.proto.v1.GossipBody;
 import io.prosima.proto.v1.KeyFile;
-import io.prosima.proto.v1.Validator;
 import io.prosima.proto.v1.Vote;
 import io.prosima.proto.v1.VoteType;
 import io.prosima.proto.wire.BlockCodec;
 import io.prosima.proto.wire.Ed25519Keys;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,7 +44,7 @@ class EquivocationEvidenceTest {
     ChainLayout.write(dir, chain);
     List<LedgerNode> honest = new ArrayList<>();
     KeyFile byzantine = chain.validatorKeys().get(3);
-    try (P2pNetwork twin = joinAs(chain, byzantine)) {
+    try (P2pNetwork twin = TestPeers.joinAs(chain, byzantine)) {
       for (int i = 0; i < 3; i++) {
         honest.add(
             LedgerNode.start(
@@ -115,46 +106,5 @@ class EquivocationEvidenceTest {
             key.getEd25519PublicKey().toByteArray(),
             BlockCodec.voteSigningBytes(unsigned));
     return unsigned.toBuilder().setSignature(ByteString.copyFrom(sig)).build();
-  }
-
-  /** Joins the overlay with a validator's key, as that validator's node would, but runs no node. */
-  private static P2pNetwork joinAs(GenesisBuilder.Result chain, KeyFile key) throws Exception {
-    Map<ByteString, InetSocketAddress> neighbours = new HashMap<>();
-    for (Validator v : OverlayTopology.neighbours(chain.genesis(), key.getName())) {
-      neighbours.put(v.getPublicKey(), LedgerNode.address(v.getP2PAddress()));
-    }
-    Validator self =
-        chain.genesis().getValidatorsList().stream()
-            .filter(v -> v.getName().equals(key.getName()))
-            .findFirst()
-            .orElseThrow();
-    P2pHandler ignore =
-        new P2pHandler() {
-          @Override
-          public void onGossip(ByteString origin, GossipBody body) {}
-
-          @Override
-          public void onSyncedBlocks(ByteString peer, List<CommittedBlock> blocks) {}
-        };
-    BlockSource nothing =
-        new BlockSource() {
-          @Override
-          public long height() {
-            return 0;
-          }
-
-          @Override
-          public List<CommittedBlock> blocks(long fromHeight, int maxBlocks, long maxBytes) {
-            return List.of();
-          }
-        };
-    return P2pNetwork.start(
-        P2pConfig.defaults(
-            chain.genesis().getChainId(),
-            key,
-            LedgerNode.address(self.getP2PAddress()),
-            neighbours),
-        ignore,
-        nothing);
   }
 }

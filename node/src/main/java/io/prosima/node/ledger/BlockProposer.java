@@ -67,7 +67,7 @@ final class BlockProposer {
         BlockHeader.newBuilder()
             .setChainId(core.genesis.getChainId())
             .setHeight(height)
-            .setTimeMs(Math.max(clock.millis(), parentTime + 1))
+            .setTimeMs(timeMs(clock.millis(), parentTime))
             .setPreviousHash(ByteString.copyFrom(core.store.lastBlockId().orElse(new byte[32])))
             .setTxRoot(ByteString.copyFrom(MerkleTree.root(exec.appliedHashes())))
             .setStateHash(ByteString.copyFrom(stateBefore))
@@ -79,6 +79,15 @@ final class BlockProposer {
     BlockHeader h = header.build();
     validator.remember(BlockCodec.blockId(h), exec);
     return Block.newBuilder().setHeader(h).addAllTxs(exec.applied()).build();
+  }
+
+  /**
+   * The local clock, or just after the parent when the parent (from a proposer whose clock runs
+   * ahead, within the allowed drift) is later; uint64 times, so compared unsigned.
+   */
+  static long timeMs(long nowMs, long parentTimeMs) {
+    long next = parentTimeMs + 1;
+    return Long.compareUnsigned(nowMs, next) >= 0 ? nowMs : next;
   }
 
   private void dropRejected(BlockExecutor.Execution exec) {

@@ -119,7 +119,7 @@ public final class ConsensusDriver implements AutoCloseable {
     this.admission = admission;
     this.key = key;
     this.clock = clock;
-    this.validator = new LedgerBlockValidator(core, admission);
+    this.validator = new LedgerBlockValidator(core, admission, clock);
     this.proposer = new BlockProposer(core, validator, key.getEd25519PublicKey(), clock);
     this.applier = new BlockApplier(core, validator);
     SignedVoteRecord record =

@@ -12,6 +12,7 @@ import io.prosima.proto.v1.CommittedBlock;
 import io.prosima.proto.v1.Transaction;
 import io.prosima.proto.wire.BlockCodec;
 import io.prosima.proto.wire.MerkleTree;
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -29,16 +30,24 @@ import java.util.Map;
 final class LedgerBlockValidator implements BlockValidator {
   private static final byte[] NO_PARENT = new byte[32];
 
+  /**
+   * A new proposal's time may be at most this far ahead of the local clock. Without an upper bound
+   * a proposer could set a time near the top of uint64, after which no honest block can follow.
+   */
+  static final long BLOCK_TIME_DRIFT_MS_MAX = 5_000;
+
   private final LedgerCore core;
   private final TxAdmission admission;
   private final ValidatorSet validators;
+  private final Clock clock;
   private final Map<ByteString, BlockExecutor.Execution> executed = new HashMap<>();
   // Only the consensus thread calls this class; null until first needed (height >= 1).
   private CommittedBlock tip;
 
-  LedgerBlockValidator(LedgerCore core, TxAdmission admission) {
+  LedgerBlockValidator(LedgerCore core, TxAdmission admission, Clock clock) {
     this.core = core;
     this.admission = admission;
+    this.clock = clock;
     this.validators = new ValidatorSet(core.genesis);
   }
 
@@ -105,13 +114,33 @@ final class LedgerBlockValidator implements BlockValidator {
     return null;
   }
 
+  /**
+   * Only the upper bound needs the clock; the core asks this for new proposals alone, so a block
+   * learned by sync (history, certified) is never refused for the local clock.
+   */
+  @Override
+  public String timely(Block block) {
+    long latestMs = clock.millis() + BLOCK_TIME_DRIFT_MS_MAX;
+    // time_ms is a uint64: compare unsigned, or a time above 2^63 would pass as negative.
+    if (Long.compareUnsigned(block.getHeader().getTimeMs(), latestMs) > 0) {
+      return "block time "
+          + Long.toUnsignedString(block.getHeader().getTimeMs())
+          + " ms is more than "
+          + BLOCK_TIME_DRIFT_MS_MAX
+          + " ms ahead of the local clock";
+    }
+    return null;
+  }
+
   private String checkParent(BlockHeader h, long height, byte[] parentId) {
+    long parentTimeMs =
+        height == 1 ? core.genesis.getGenesisTimeMs() : tip().getBlock().getHeader().getTimeMs();
+    // uint64 times, compared unsigned; height 1 follows the genesis time.
+    if (Long.compareUnsigned(h.getTimeMs(), parentTimeMs) <= 0) {
+      return "block time is not after its parent's (or genesis) time";
+    }
     if (height == 1) {
       return h.hasLastCommit() ? "the first block carries a last_commit" : null;
-    }
-    BlockHeader parent = tip().getBlock().getHeader();
-    if (h.getTimeMs() <= parent.getTimeMs()) {
-      return "block time is not after its parent's";
     }
     if (!h.hasLastCommit() || h.getLastCommit().getHeight() != height - 1) {
       return "last_commit missing or for another height";
