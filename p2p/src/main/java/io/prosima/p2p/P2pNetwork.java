@@ -64,6 +64,13 @@ public final class P2pNetwork implements AutoCloseable {
 
   static final int LENGTH_FIELD_BYTES = 4;
   static final int GOSSIP_SEEN_ENTRIES_MAX = 200_000;
+
+  /**
+   * A body seen this recently is a duplicate; after it, an identical body floods again. Below the
+   * consensus driver's re-send interval (1 s), so its byte-identical re-sends still travel.
+   */
+  static final long GOSSIP_SEEN_EXPIRY_MS = 500;
+
   static final long SYNC_REQUEST_TIMEOUT_MS = 2_000;
   static final int SYNC_REQUESTS_QUEUED_MAX = 16;
   static final int EVENT_LOOP_THREADS = 2;
@@ -80,7 +87,8 @@ public final class P2pNetwork implements AutoCloseable {
   private final BlockSource source;
   private final ByteString self;
   private final Counters counters = new Counters();
-  private final GossipSeen seen = new GossipSeen(GOSSIP_SEEN_ENTRIES_MAX);
+  private final GossipSeen seen =
+      new GossipSeen(GOSSIP_SEEN_ENTRIES_MAX, TimeUnit.MILLISECONDS.toNanos(GOSSIP_SEEN_EXPIRY_MS));
   private final SyncState sync =
       new SyncState(TimeUnit.MILLISECONDS.toNanos(SYNC_REQUEST_TIMEOUT_MS));
   private final Map<ByteString, Peer> peers = new ConcurrentHashMap<>();
@@ -244,6 +252,8 @@ public final class P2pNetwork implements AutoCloseable {
       throw new IllegalArgumentException(
           "gossip of " + frame.getSerializedSize() + " bytes is over the frame limit");
     }
+    // Our own body coming back from a neighbour is a duplicate.
+    seen.firstSeen(body.toByteString(), System.nanoTime());
     sendToAll(frame, null);
   }
 
@@ -344,7 +354,8 @@ public final class P2pNetwork implements AutoCloseable {
       counters.framesDropped.increment();
       return;
     }
-    if (!seen.firstSeen(origin, gossip.getSequence())) {
+    // By content: origin and sequence are not signed (see GossipSeen).
+    if (!seen.firstSeen(gossip.getBody().toByteString(), System.nanoTime())) {
       counters.duplicatesIgnored.increment();
       return;
     }

@@ -30,27 +30,39 @@ class LimitsTest {
   }
 
   @Test
-  void theSeenWindowForgetsTheLeastRecentlySeen() {
-    GossipSeen seen = new GossipSeen(2);
-    ByteString origin = ByteString.copyFrom(new byte[32]);
+  void theSeenWindowForgetsTheLeastRecentlyAccepted() {
+    GossipSeen seen = new GossipSeen(2, SECOND);
+    ByteString one = TestNodes.body(1).toByteString();
+    ByteString two = TestNodes.body(2).toByteString();
+    ByteString three = TestNodes.body(3).toByteString();
 
-    assertTrue(seen.firstSeen(origin, 1));
-    assertFalse(seen.firstSeen(origin, 1));
-    assertTrue(seen.firstSeen(origin, 2));
-    assertTrue(seen.firstSeen(origin, 3)); // evicts 1
+    assertTrue(seen.firstSeen(one, 0));
+    assertFalse(seen.firstSeen(one, 0));
+    assertTrue(seen.firstSeen(two, 0));
+    assertTrue(seen.firstSeen(three, 0)); // evicts one
     assertEquals(2, seen.size());
-    assertTrue(seen.firstSeen(origin, 1));
-    assertFalse(seen.firstSeen(origin, 3));
+    assertTrue(seen.firstSeen(one, 0));
+    assertFalse(seen.firstSeen(three, 0));
   }
 
   @Test
-  void theSeenWindowTellsOriginsApart() {
-    GossipSeen seen = new GossipSeen(10);
-    byte[] other = new byte[32];
-    other[0] = 1;
+  void theSeenWindowKeysBodiesByContentNotByClaimedOriginOrSequence() {
+    GossipSeen seen = new GossipSeen(10, SECOND);
 
-    assertTrue(seen.firstSeen(ByteString.copyFrom(new byte[32]), 7));
-    assertTrue(seen.firstSeen(ByteString.copyFrom(other), 7));
+    assertTrue(seen.firstSeen(TestNodes.body(1).toByteString(), 0));
+    assertFalse(seen.firstSeen(TestNodes.body(1).toByteString(), 0), "same bytes, new object");
+    assertTrue(seen.firstSeen(TestNodes.body(2).toByteString(), 0));
+  }
+
+  @Test
+  void anIdenticalBodyFloodsAgainAfterTheExpirySoReSendsTravel() {
+    GossipSeen seen = new GossipSeen(10, SECOND);
+    ByteString body = TestNodes.body(1).toByteString();
+
+    assertTrue(seen.firstSeen(body, 0));
+    assertFalse(seen.firstSeen(body, SECOND - 1));
+    assertTrue(seen.firstSeen(body, SECOND));
+    assertFalse(seen.firstSeen(body, SECOND + 1), "accepted again: the expiry restarts");
   }
 
   @Test
