@@ -11,6 +11,7 @@ import io.prosima.p2p.BlockSource;
 import io.prosima.p2p.P2pConfig;
 import io.prosima.p2p.P2pHandler;
 import io.prosima.p2p.P2pNetwork;
+import io.prosima.p2p.Verdict;
 import io.prosima.proto.v1.CommittedBlock;
 import io.prosima.proto.v1.ConsensusMessage;
 import io.prosima.proto.v1.GossipBody;
@@ -131,10 +132,14 @@ class EquivocationEvidenceTest {
     P2pHandler ignore =
         new P2pHandler() {
           @Override
-          public void onGossip(ByteString origin, GossipBody body) {}
+          public Verdict onGossip(ByteString origin, GossipBody body) {
+            return Verdict.ACCEPT; // relays as before the verdict existed
+          }
 
           @Override
-          public void onSyncedBlocks(ByteString peer, List<CommittedBlock> blocks) {}
+          public Verdict onSyncedBlocks(ByteString peer, List<CommittedBlock> blocks) {
+            return Verdict.ACCEPT;
+          }
         };
     BlockSource nothing =
         new BlockSource() {

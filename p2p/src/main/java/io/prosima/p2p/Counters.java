@@ -10,6 +10,7 @@ final class Counters {
   final LongAdder framesReceived = new LongAdder();
   final LongAdder framesDropped = new LongAdder();
   final LongAdder duplicatesIgnored = new LongAdder();
+  final LongAdder gossipRefused = new LongAdder();
   final LongAdder syncRequestsServed = new LongAdder();
   final LongAdder blocksReceivedBySync = new LongAdder();
 
@@ -21,6 +22,7 @@ final class Counters {
         framesReceived.sum(),
         framesDropped.sum(),
         duplicatesIgnored.sum(),
+        gossipRefused.sum(),
         syncRequestsServed.sum(),
         blocksReceivedBySync.sum(),
         connectedPeers);

@@ -54,6 +54,12 @@ public record P2pConfig(
 
   static final int FRAME_BYTES_MIN = 2 * SYNC_RESPONSE_HEADROOM_BYTES;
 
+  /**
+   * Inbound bytes one neighbour may hand us per second (one second of burst); frames past it are
+   * dropped and counted. Bounds what a neighbour can make the node hold between its checks.
+   */
+  public static final long INBOUND_BYTES_PER_SECOND_PER_PEER_MAX = 32L * 1024 * 1024;
+
   /** Keeps a peer's claimed ttl (and so the flood) bounded. */
   static final int GOSSIP_TTL_MAX = 64;
 
@@ -82,6 +88,11 @@ public record P2pConfig(
     check(frameBytesMax >= FRAME_BYTES_MIN, "frameBytesMax must be >= " + FRAME_BYTES_MIN);
     check(gossipTtl >= 1 && gossipTtl <= GOSSIP_TTL_MAX, "gossipTtl must be 1.." + GOSSIP_TTL_MAX);
     check(framesPerSecondPerPeer >= 1, "framesPerSecondPerPeer must be >= 1");
+    check(
+        INBOUND_BYTES_PER_SECOND_PER_PEER_MAX >= frameBytesMax,
+        "frameBytesMax must be <= "
+            + INBOUND_BYTES_PER_SECOND_PER_PEER_MAX
+            + " (the inbound bytes a neighbour may send in one second)");
     check(
         outboundBytesMaxPerPeer >= frameBytesMax,
         "outboundBytesMaxPerPeer must be >= frameBytesMax (one frame must fit)");

@@ -267,6 +267,16 @@ public final class P2pNetwork implements AutoCloseable {
     return ((InetSocketAddress) serverChannel.localAddress()).getPort();
   }
 
+  /** Bytes queued to a connected neighbour and not yet written to its socket (0 if none). */
+  long outboundQueuedBytes(ByteString neighbour) {
+    Peer peer = peers.get(neighbour);
+    if (peer == null) {
+      return 0;
+    }
+    var buffer = peer.channel.unsafe().outboundBuffer();
+    return buffer == null ? 0 : buffer.totalPendingWriteBytes();
+  }
+
   /** Counters since start, and the neighbours connected now. */
   public P2pStats stats() {
     return counters.snapshot(peers.size());
@@ -319,7 +329,12 @@ public final class P2pNetwork implements AutoCloseable {
   }
 
   void sendHello(Peer peer) {
-    send(peer, PeerFrame.newBuilder().setHello(Hello.newBuilder().setChainId(config.chainId())));
+    // The first frame on a fresh connection: the queue is empty, so no bound to check.
+    PeerFrame hello =
+        PeerFrame.newBuilder().setHello(Hello.newBuilder().setChainId(config.chainId())).build();
+    counters.framesSent.increment();
+    peer.channel.writeAndFlush(
+        Unpooled.wrappedBuffer(hello.toByteArray()), peer.channel.voidPromise());
   }
 
   void register(Peer peer) {
@@ -359,14 +374,22 @@ public final class P2pNetwork implements AutoCloseable {
       counters.duplicatesIgnored.increment();
       return;
     }
+    // Relay only what the node accepts: a neighbour must not make us flood junk at the cost of
+    // every hop's queues (see P2pHandler#onGossip).
+    Verdict verdict;
+    try {
+      verdict = handler.onGossip(origin, gossip.getBody());
+    } catch (RuntimeException e) {
+      log.warn("p2p: gossip handler failed", e);
+      verdict = Verdict.REFUSE;
+    }
+    if (verdict != Verdict.ACCEPT) {
+      counters.gossipRefused.increment();
+      return;
+    }
     int ttl = Math.min(gossip.getTtl(), config.gossipTtl());
     if (ttl > 1) {
       sendToAll(PeerFrame.newBuilder().setGossip(gossip.toBuilder().setTtl(ttl - 1)).build(), from);
-    }
-    try {
-      handler.onGossip(origin, gossip.getBody());
-    } catch (RuntimeException e) {
-      log.warn("p2p: gossip handler failed", e);
     }
   }
 
@@ -399,7 +422,7 @@ public final class P2pNetwork implements AutoCloseable {
     }
     counters.blocksReceivedBySync.add(blocks.size());
     try {
-      handler.onSyncedBlocks(from.key, blocks);
+      Verdict unused = handler.onSyncedBlocks(from.key, blocks);
     } catch (RuntimeException e) {
       log.warn("p2p: sync handler failed", e);
     }
@@ -460,6 +483,12 @@ public final class P2pNetwork implements AutoCloseable {
     if (!to.channel.isActive()) {
       return;
     }
+    // A neighbour that asks and does not read must not make us read blocks into memory and queue
+    // them past its outbound byte bound: answer only when a whole frame still fits.
+    if (to.channel.bytesBeforeUnwritable() < config.frameBytesMax()) {
+      counters.framesDropped.increment();
+      return;
+    }
     long maxBytes = config.frameBytesMax() - P2pConfig.SYNC_RESPONSE_HEADROOM_BYTES;
     List<CommittedBlock> blocks = new ArrayList<>(source.blocks(fromHeight, maxBlocks, maxBytes));
     // The source may overshoot maxBytes by a block: trim until the frame fits.
@@ -508,18 +537,19 @@ public final class P2pNetwork implements AutoCloseable {
   }
 
   private void send(Peer peer, PeerFrame frame) {
-    send(peer, Unpooled.wrappedBuffer(frame.toByteArray()), false);
+    send(peer, Unpooled.wrappedBuffer(frame.toByteArray()));
   }
 
   /**
-   * Writes one encoded frame (without its length prefix). Writing bytes rather than the message
-   * lets Netty count them in the channel's queued bytes even when written from another thread.
-   * Gossip is droppable; Hello, status and sync frames are few (sync serving has its own bounded
-   * queue) and always go out.
+   * Writes one encoded frame (without its length prefix), or drops and counts it when it would take
+   * the neighbour's queue past {@link P2pConfig#outboundBytesMaxPerPeer()} bytes (the high water
+   * mark). Every frame after Hello is bounded: status and sync answers too, since a neighbour that
+   * asks and never reads would otherwise grow our heap without limit. Writing bytes rather than the
+   * message lets Netty count them in the channel's queued bytes even when written from another
+   * thread; two threads racing past the check overshoot by at most a frame each.
    */
-  private void send(Peer peer, ByteBuf frame, boolean droppable) {
-    // Not writable: more than outboundBytesMaxPerPeer queued (the high water mark).
-    if (droppable && !peer.channel.isWritable()) {
+  private void send(Peer peer, ByteBuf frame) {
+    if (frame.readableBytes() + LENGTH_FIELD_BYTES > peer.channel.bytesBeforeUnwritable()) {
       frame.release();
       counters.framesDropped.increment();
       return;
@@ -534,7 +564,7 @@ public final class P2pNetwork implements AutoCloseable {
     try {
       for (Peer peer : peers.values()) {
         if (peer != except) {
-          send(peer, encoded.retainedDuplicate(), true);
+          send(peer, encoded.retainedDuplicate());
         }
       }
     } finally {

@@ -7,9 +7,11 @@ package io.prosima.p2p;
  * @param bytesReceived TLS bytes read from sockets
  * @param framesSent frames handed to a connection
  * @param framesReceived frames parsed from neighbours
- * @param framesDropped frames dropped: inbound over the rate limit, outbound over the queue bound,
- *     bad or oversized frames, unexpected sync responses
+ * @param framesDropped frames dropped: inbound over the frame or byte rate limit, outbound over the
+ *     byte bound (gossip, status and sync answers), bad or oversized frames, unexpected sync
+ *     responses
  * @param duplicatesIgnored gossip already seen (or our own coming back)
+ * @param gossipRefused gossip bodies the node refused ({@link Verdict#REFUSE}), not relayed
  * @param syncRequestsServed sync requests answered
  * @param blocksReceivedBySync blocks delivered to {@link P2pHandler#onSyncedBlocks}
  * @param connectedPeers neighbours connected now
@@ -21,6 +23,7 @@ public record P2pStats(
     long framesReceived,
     long framesDropped,
     long duplicatesIgnored,
+    long gossipRefused,
     long syncRequestsServed,
     long blocksReceivedBySync,
     int connectedPeers) {}

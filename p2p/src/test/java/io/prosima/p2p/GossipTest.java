@@ -110,4 +110,19 @@ class GossipTest {
         .atMost(Duration.ofSeconds(2))
         .until(() -> handlers.get(2).gossipOrigins.isEmpty());
   }
+
+  @Test
+  void aBodyTheNodeRefusesIsNotRelayed() throws Exception {
+    // Line 0-1-2: node 1 refuses everything, so nothing may reach node 2 through it.
+    startGraph(3, new int[][] {{0, 1}, {1, 2}}, P2pConfig.GOSSIP_TTL_DEFAULT);
+    handlers.get(1).gossipVerdict = Verdict.REFUSE;
+
+    nodes.get(0).broadcast(TestNodes.body(1));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> handlers.get(1).gossipBodies.size() == 1);
+    await()
+        .during(Duration.ofMillis(500))
+        .atMost(Duration.ofSeconds(3))
+        .until(() -> handlers.get(2).gossipBodies.isEmpty());
+  }
 }

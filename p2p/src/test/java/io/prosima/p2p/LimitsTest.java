@@ -30,6 +30,17 @@ class LimitsTest {
   }
 
   @Test
+  void theByteBucketLetsThroughOneSecondOfBytesThenTheRate() {
+    TokenBucket bytes = new TokenBucket(1_000, 0);
+
+    assertTrue(bytes.tryTake(600, 0));
+    assertFalse(bytes.tryTake(600, 0), "only 400 left: a frame is taken whole or not at all");
+    assertTrue(bytes.tryTake(400, 0));
+    assertFalse(bytes.tryTake(200, SECOND / 10));
+    assertTrue(bytes.tryTake(200, SECOND / 5));
+  }
+
+  @Test
   void theSeenWindowForgetsTheLeastRecentlyAccepted() {
     GossipSeen seen = new GossipSeen(2, SECOND);
     ByteString one = TestNodes.body(1).toByteString();

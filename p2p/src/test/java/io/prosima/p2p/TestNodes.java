@@ -144,18 +144,26 @@ final class TestNodes {
       this.applyTo = applyTo;
     }
 
+    /** What {@link #onGossip} answers; tests set REFUSE to play a node that finds bodies bad. */
+    volatile Verdict gossipVerdict = Verdict.ACCEPT;
+
+    /** What {@link #onSyncedBlocks} answers (blocks are applied only when ACCEPT). */
+    volatile Verdict syncVerdict = Verdict.ACCEPT;
+
     @Override
-    public void onGossip(ByteString origin, GossipBody body) {
+    public Verdict onGossip(ByteString origin, GossipBody body) {
       gossipOrigins.add(origin);
       gossipBodies.add(body);
+      return gossipVerdict;
     }
 
     @Override
-    public void onSyncedBlocks(ByteString peer, List<CommittedBlock> blocks) {
+    public Verdict onSyncedBlocks(ByteString peer, List<CommittedBlock> blocks) {
       synced.addAll(blocks);
-      if (applyTo != null) {
+      if (syncVerdict == Verdict.ACCEPT && applyTo != null) {
         applyTo.apply(blocks);
       }
+      return syncVerdict;
     }
   }
 
