@@ -13,6 +13,7 @@ final class Counters {
   final LongAdder gossipRefused = new LongAdder();
   final LongAdder syncRequestsServed = new LongAdder();
   final LongAdder blocksReceivedBySync = new LongAdder();
+  final LongAdder handshakesRefused = new LongAdder();
 
   P2pStats snapshot(int connectedPeers) {
     return new P2pStats(
@@ -25,6 +26,7 @@ final class Counters {
         gossipRefused.sum(),
         syncRequestsServed.sum(),
         blocksReceivedBySync.sum(),
+        handshakesRefused.sum(),
         connectedPeers);
   }
 }

@@ -60,6 +60,19 @@ public record P2pConfig(
    */
   public static final long INBOUND_BYTES_PER_SECOND_PER_PEER_MAX = 32L * 1024 * 1024;
 
+  /**
+   * Inbound connections not yet authenticated (TCP accepted, TLS handshake not done), over all
+   * remote addresses; more are closed at once. Each costs a TLS engine and handshake work to anyone
+   * who can reach the port, key or no key.
+   */
+  public static final int PENDING_HANDSHAKES_MAX = 128;
+
+  /**
+   * The same, per remote IP address: one host cannot take every slot. Neighbours on one host (a
+   * local testnet) share it, but their handshakes are short and refused dialers retry.
+   */
+  public static final int PENDING_HANDSHAKES_PER_ADDRESS_MAX = 16;
+
   /** Keeps a peer's claimed ttl (and so the flood) bounded. */
   static final int GOSSIP_TTL_MAX = 64;
 
@@ -85,6 +98,9 @@ public record P2pConfig(
     for (ByteString n : neighbours.keySet()) {
       check(n.size() == Ed25519Keys.PUBLIC_KEY_BYTES, "neighbour keys must be 32-byte Ed25519");
     }
+    check(
+        neighbours.size() <= PENDING_HANDSHAKES_MAX,
+        "at most " + PENDING_HANDSHAKES_MAX + " neighbours: all must be able to connect at once");
     check(frameBytesMax >= FRAME_BYTES_MIN, "frameBytesMax must be >= " + FRAME_BYTES_MIN);
     check(gossipTtl >= 1 && gossipTtl <= GOSSIP_TTL_MAX, "gossipTtl must be 1.." + GOSSIP_TTL_MAX);
     check(framesPerSecondPerPeer >= 1, "framesPerSecondPerPeer must be >= 1");

@@ -30,6 +30,7 @@ import io.prosima.proto.v1.PeerStatus;
 import io.prosima.proto.v1.SyncRequest;
 import io.prosima.proto.v1.SyncResponse;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -45,6 +46,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,6 +89,9 @@ public final class P2pNetwork implements AutoCloseable {
   private final BlockSource source;
   private final ByteString self;
   private final Counters counters = new Counters();
+  private final PendingHandshakes pendingHandshakes =
+      new PendingHandshakes(
+          P2pConfig.PENDING_HANDSHAKES_MAX, P2pConfig.PENDING_HANDSHAKES_PER_ADDRESS_MAX);
   private final GossipSeen seen =
       new GossipSeen(GOSSIP_SEEN_ENTRIES_MAX, TimeUnit.MILLISECONDS.toNanos(GOSSIP_SEEN_EXPIRY_MS));
   private final SyncState sync =
@@ -210,6 +215,28 @@ public final class P2pNetwork implements AutoCloseable {
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(SocketChannel ch) {
+        Runnable authenticated;
+        if (outbound) {
+          authenticated = () -> {};
+        } else {
+          InetAddress remote = ch.remoteAddress().getAddress();
+          if (!pendingHandshakes.tryAcquire(remote)) {
+            // Before any TLS work: too many unauthenticated connections, from there or overall.
+            counters.handshakesRefused.increment();
+            log.debug("p2p: refusing {}: too many pending handshakes", remote);
+            ch.close();
+            return;
+          }
+          AtomicBoolean released = new AtomicBoolean();
+          authenticated =
+              () -> {
+                if (released.compareAndSet(false, true)) {
+                  pendingHandshakes.release(remote);
+                }
+              };
+          // A connection closed mid-handshake (timeout, reset) gives its slot back too.
+          ch.closeFuture().addListener(f -> authenticated.run());
+        }
         channels.add(ch);
         var tlsContext = outbound ? tls.client : tls.server;
         ch.pipeline()
@@ -221,7 +248,8 @@ public final class P2pNetwork implements AutoCloseable {
                 new LengthFieldBasedFrameDecoder(
                     config.frameBytesMax(), 0, LENGTH_FIELD_BYTES, 0, LENGTH_FIELD_BYTES))
             .addLast("framePrepender", new LengthFieldPrepender(LENGTH_FIELD_BYTES))
-            .addLast("peer", new PeerChannelHandler(P2pNetwork.this, outbound, expected));
+            .addLast(
+                "peer", new PeerChannelHandler(P2pNetwork.this, outbound, expected, authenticated));
       }
     };
   }

@@ -14,6 +14,8 @@ package io.prosima.p2p;
  * @param gossipRefused gossip bodies the node refused ({@link Verdict#REFUSE}), not relayed
  * @param syncRequestsServed sync requests answered
  * @param blocksReceivedBySync blocks delivered to {@link P2pHandler#onSyncedBlocks}
+ * @param handshakesRefused inbound connections closed before TLS because too many were pending
+ *     (overall or from their address)
  * @param connectedPeers neighbours connected now
  */
 public record P2pStats(
@@ -26,4 +28,5 @@ public record P2pStats(
     long gossipRefused,
     long syncRequestsServed,
     long blocksReceivedBySync,
+    long handshakesRefused,
     int connectedPeers) {}

@@ -26,13 +26,16 @@ final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
   private final P2pNetwork net;
   private final boolean outbound;
   private final ByteString expectedKey; // the neighbour we dialed, null when accepted
+  private final Runnable authenticated; // frees this connection's pending-handshake slot
   private final TokenBucket bucket;
   private final TokenBucket byteBucket;
   private Peer peer; // set after the handshake
   private boolean registered; // Hello received and checked
 
-  PeerChannelHandler(P2pNetwork net, boolean outbound, ByteString expectedKey) {
+  PeerChannelHandler(
+      P2pNetwork net, boolean outbound, ByteString expectedKey, Runnable authenticated) {
     this.net = net;
+    this.authenticated = authenticated;
     this.outbound = outbound;
     this.expectedKey = expectedKey;
     this.bucket = new TokenBucket(net.config().framesPerSecondPerPeer(), System.nanoTime());
@@ -52,6 +55,8 @@ final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void onHandshake(ChannelHandlerContext ctx, SslHandshakeCompletionEvent done) {
+    // Done, either way: a failure closes the connection, a success leaves a checked key.
+    authenticated.run();
     if (!done.isSuccess()) {
       log.info(
           "p2p: TLS handshake with {} failed: {}",
