@@ -73,6 +73,19 @@ public record P2pConfig(
    */
   public static final int PENDING_HANDSHAKES_PER_ADDRESS_MAX = 16;
 
+  /**
+   * Sync: bytes of blocks handed to the node and not yet applied, plus the answer in flight. No
+   * further request goes out past it until the node applies (or the delivery goes stale).
+   */
+  public static final long SYNC_HELD_BYTES_MAX = 64L * 1024 * 1024;
+
+  /**
+   * Sync: a neighbour's claimed height counts only this far above the best other claim (or ours),
+   * until others confirm it or we apply blocks; an unsigned claim cannot make us think we are far
+   * behind.
+   */
+  public static final long SYNC_CLAIM_LEAD_MAX_HEIGHTS = 256;
+
   /** Keeps a peer's claimed ttl (and so the flood) bounded. */
   static final int GOSSIP_TTL_MAX = 64;
 
@@ -109,6 +122,9 @@ public record P2pConfig(
         "frameBytesMax must be <= "
             + INBOUND_BYTES_PER_SECOND_PER_PEER_MAX
             + " (the inbound bytes a neighbour may send in one second)");
+    check(
+        SYNC_HELD_BYTES_MAX >= frameBytesMax,
+        "frameBytesMax must be <= " + SYNC_HELD_BYTES_MAX + " (sync must hold one answer)");
     check(
         outboundBytesMaxPerPeer >= frameBytesMax,
         "outboundBytesMaxPerPeer must be >= frameBytesMax (one frame must fit)");

@@ -94,8 +94,7 @@ public final class P2pNetwork implements AutoCloseable {
           P2pConfig.PENDING_HANDSHAKES_MAX, P2pConfig.PENDING_HANDSHAKES_PER_ADDRESS_MAX);
   private final GossipSeen seen =
       new GossipSeen(GOSSIP_SEEN_ENTRIES_MAX, TimeUnit.MILLISECONDS.toNanos(GOSSIP_SEEN_EXPIRY_MS));
-  private final SyncState sync =
-      new SyncState(TimeUnit.MILLISECONDS.toNanos(SYNC_REQUEST_TIMEOUT_MS));
+  private final SyncState sync;
   private final Map<ByteString, Peer> peers = new ConcurrentHashMap<>();
   // Read by event loops (register) while start() may still be adding to it.
   private final Map<ByteString, Dialer> dialers = new ConcurrentHashMap<>();
@@ -115,6 +114,12 @@ public final class P2pNetwork implements AutoCloseable {
     this.source = source;
     this.self = config.publicKey();
     this.tls = tls;
+    this.sync =
+        new SyncState(
+            TimeUnit.MILLISECONDS.toNanos(SYNC_REQUEST_TIMEOUT_MS),
+            P2pConfig.SYNC_HELD_BYTES_MAX,
+            config.frameBytesMax(),
+            P2pConfig.SYNC_CLAIM_LEAD_MAX_HEIGHTS);
     // Random start: a restarted node's new messages are not mistaken for its old ones that
     // neighbours still remember. Kept below 2^62 so it never wraps.
     this.sequence = new AtomicLong(new SecureRandom().nextLong() >>> 2);
@@ -443,16 +448,23 @@ public final class P2pNetwork implements AutoCloseable {
 
   void onSyncResponse(Peer from, SyncResponse response) {
     List<CommittedBlock> blocks = response.getBlocksList();
-    if (!sync.accept(from.key, blocks, System.nanoTime())) {
+    if (!sync.accept(from.key, blocks, response.getSerializedSize(), System.nanoTime())) {
       counters.framesDropped.increment();
       runOnTimer(this::requestSyncIfBehind);
       return;
     }
     counters.blocksReceivedBySync.add(blocks.size());
+    Verdict verdict;
     try {
-      Verdict unused = handler.onSyncedBlocks(from.key, blocks);
+      verdict = handler.onSyncedBlocks(from.key, blocks);
     } catch (RuntimeException e) {
       log.warn("p2p: sync handler failed", e);
+      verdict = Verdict.REFUSE;
+    }
+    if (verdict != Verdict.ACCEPT) {
+      // The neighbour loses sync score; the heights go to another neighbour if one is ahead.
+      log.info("p2p: the node refused {} synced blocks from {}", blocks.size(), from.shortKey);
+      sync.refused(from.key);
     }
     runOnTimer(this::requestSyncIfBehind);
   }
