@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import io.prosima.proto.v1.KeyFile;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +39,22 @@ class LimitsTest {
     assertTrue(bytes.tryTake(400, 0));
     assertFalse(bytes.tryTake(200, SECOND / 10));
     assertTrue(bytes.tryTake(200, SECOND / 5));
+  }
+
+  @Test
+  void pendingHandshakesAreCappedPerAddressAndOverallAndFreedOnRelease() throws Exception {
+    PendingHandshakes pending = new PendingHandshakes(3, 2);
+    InetAddress a = InetAddress.getByName("10.0.0.1");
+    InetAddress b = InetAddress.getByName("10.0.0.2");
+
+    assertTrue(pending.tryAcquire(a));
+    assertTrue(pending.tryAcquire(a));
+    assertFalse(pending.tryAcquire(a), "per address");
+    assertTrue(pending.tryAcquire(b));
+    assertFalse(pending.tryAcquire(b), "overall");
+    pending.release(a);
+    assertTrue(pending.tryAcquire(b));
+    assertEquals(3, pending.total());
   }
 
   @Test
@@ -146,6 +163,23 @@ class LimitsTest {
                 8,
                 100,
                 P2pConfig.FRAME_BYTES_MAX_DEFAULT - 1,
+                Duration.ofMillis(500),
+                Duration.ofMillis(100),
+                Duration.ofSeconds(5)));
+    // A frame larger than a neighbour may send per second, or than sync may hold, is refused.
+    int frameTooBig = (int) P2pConfig.INBOUND_BYTES_PER_SECOND_PER_PEER_MAX + 1;
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new P2pConfig(
+                "c",
+                key,
+                TestNodes.local(0),
+                neighbours,
+                frameTooBig,
+                8,
+                100,
+                1L << 30,
                 Duration.ofMillis(500),
                 Duration.ofMillis(100),
                 Duration.ofSeconds(5)));
