@@ -18,6 +18,7 @@ import io.prosima.p2p.BlockSource;
 import io.prosima.p2p.P2pConfig;
 import io.prosima.p2p.P2pHandler;
 import io.prosima.p2p.P2pNetwork;
+import io.prosima.p2p.Verdict;
 import io.prosima.proto.v1.CommittedBlock;
 import io.prosima.proto.v1.Genesis;
 import io.prosima.proto.v1.GossipBody;
@@ -152,14 +153,22 @@ public final class LedgerNode implements AutoCloseable {
     }
     P2pHandler handler =
         new P2pHandler() {
+          // p2p relays a body only on ACCEPT. The driver checks signatures later, on its own
+          // thread; it is the place to refuse bad bodies once it can tell before queueing.
           @Override
-          public void onGossip(ByteString origin, GossipBody body) {
+          public Verdict onGossip(ByteString origin, GossipBody body) {
+            if (body.getKindCase() == GossipBody.KindCase.KIND_NOT_SET) {
+              return Verdict.REFUSE;
+            }
             consensus.onGossip(body);
+            return Verdict.ACCEPT;
           }
 
+          // The core checks certificates later; its refusals do not reach p2p's sync score yet.
           @Override
-          public void onSyncedBlocks(ByteString peer, List<CommittedBlock> blocks) {
+          public Verdict onSyncedBlocks(ByteString peer, List<CommittedBlock> blocks) {
             consensus.onSyncedBlocks(blocks);
+            return Verdict.ACCEPT;
           }
         };
     BlockSource source =

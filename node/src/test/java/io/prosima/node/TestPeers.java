@@ -6,6 +6,7 @@ import io.prosima.genesis.OverlayTopology;
 import io.prosima.p2p.BlockSource;
 import io.prosima.p2p.P2pConfig;
 import io.prosima.p2p.P2pHandler;
+import io.prosima.p2p.Verdict;
 import io.prosima.p2p.P2pNetwork;
 import io.prosima.proto.v1.CommittedBlock;
 import io.prosima.proto.v1.GossipBody;
@@ -45,12 +46,15 @@ final class TestPeers {
     P2pHandler handler =
         new P2pHandler() {
           @Override
-          public void onGossip(ByteString origin, GossipBody body) {
+          public Verdict onGossip(ByteString origin, GossipBody body) {
             gossip.accept(origin, body);
+            return Verdict.ACCEPT;
           }
 
           @Override
-          public void onSyncedBlocks(ByteString peer, List<CommittedBlock> blocks) {}
+          public Verdict onSyncedBlocks(ByteString peer, List<CommittedBlock> blocks) {
+            return Verdict.ACCEPT;
+          }
         };
     BlockSource nothing =
         new BlockSource() {

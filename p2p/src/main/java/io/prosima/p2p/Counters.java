@@ -10,8 +10,10 @@ final class Counters {
   final LongAdder framesReceived = new LongAdder();
   final LongAdder framesDropped = new LongAdder();
   final LongAdder duplicatesIgnored = new LongAdder();
+  final LongAdder gossipRefused = new LongAdder();
   final LongAdder syncRequestsServed = new LongAdder();
   final LongAdder blocksReceivedBySync = new LongAdder();
+  final LongAdder handshakesRefused = new LongAdder();
 
   P2pStats snapshot(int connectedPeers) {
     return new P2pStats(
@@ -21,8 +23,10 @@ final class Counters {
         framesReceived.sum(),
         framesDropped.sum(),
         duplicatesIgnored.sum(),
+        gossipRefused.sum(),
         syncRequestsServed.sum(),
         blocksReceivedBySync.sum(),
+        handshakesRefused.sum(),
         connectedPeers);
   }
 }

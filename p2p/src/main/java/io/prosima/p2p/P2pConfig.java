@@ -54,6 +54,38 @@ public record P2pConfig(
 
   static final int FRAME_BYTES_MIN = 2 * SYNC_RESPONSE_HEADROOM_BYTES;
 
+  /**
+   * Inbound bytes one neighbour may hand us per second (one second of burst); frames past it are
+   * dropped and counted. Bounds what a neighbour can make the node hold between its checks.
+   */
+  public static final long INBOUND_BYTES_PER_SECOND_PER_PEER_MAX = 32L * 1024 * 1024;
+
+  /**
+   * Inbound connections not yet authenticated (TCP accepted, TLS handshake not done), over all
+   * remote addresses; more are closed at once. Each costs a TLS engine and handshake work to anyone
+   * who can reach the port, key or no key.
+   */
+  public static final int PENDING_HANDSHAKES_MAX = 128;
+
+  /**
+   * The same, per remote IP address: one host cannot take every slot. Neighbours on one host (a
+   * local testnet) share it, but their handshakes are short and refused dialers retry.
+   */
+  public static final int PENDING_HANDSHAKES_PER_ADDRESS_MAX = 16;
+
+  /**
+   * Sync: bytes of blocks handed to the node and not yet applied, plus the answer in flight. No
+   * further request goes out past it until the node applies (or the delivery goes stale).
+   */
+  public static final long SYNC_HELD_BYTES_MAX = 64L * 1024 * 1024;
+
+  /**
+   * Sync: a neighbour's claimed height counts only this far above the best other claim (or ours),
+   * until others confirm it or we apply blocks; an unsigned claim cannot make us think we are far
+   * behind.
+   */
+  public static final long SYNC_CLAIM_LEAD_MAX_HEIGHTS = 256;
+
   /** Keeps a peer's claimed ttl (and so the flood) bounded. */
   static final int GOSSIP_TTL_MAX = 64;
 
@@ -79,9 +111,20 @@ public record P2pConfig(
     for (ByteString n : neighbours.keySet()) {
       check(n.size() == Ed25519Keys.PUBLIC_KEY_BYTES, "neighbour keys must be 32-byte Ed25519");
     }
+    check(
+        neighbours.size() <= PENDING_HANDSHAKES_MAX,
+        "at most " + PENDING_HANDSHAKES_MAX + " neighbours: all must be able to connect at once");
     check(frameBytesMax >= FRAME_BYTES_MIN, "frameBytesMax must be >= " + FRAME_BYTES_MIN);
     check(gossipTtl >= 1 && gossipTtl <= GOSSIP_TTL_MAX, "gossipTtl must be 1.." + GOSSIP_TTL_MAX);
     check(framesPerSecondPerPeer >= 1, "framesPerSecondPerPeer must be >= 1");
+    check(
+        INBOUND_BYTES_PER_SECOND_PER_PEER_MAX >= frameBytesMax,
+        "frameBytesMax must be <= "
+            + INBOUND_BYTES_PER_SECOND_PER_PEER_MAX
+            + " (the inbound bytes a neighbour may send in one second)");
+    check(
+        SYNC_HELD_BYTES_MAX >= frameBytesMax,
+        "frameBytesMax must be <= " + SYNC_HELD_BYTES_MAX + " (sync must hold one answer)");
     check(
         outboundBytesMaxPerPeer >= frameBytesMax,
         "outboundBytesMaxPerPeer must be >= frameBytesMax (one frame must fit)");

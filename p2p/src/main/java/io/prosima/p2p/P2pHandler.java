@@ -8,16 +8,23 @@ import java.util.List;
 /** What the p2p transport hands to the node. Both methods run on a Netty thread. */
 public interface P2pHandler {
   /**
-   * A gossip body seen for the first time (already relayed onward). Never called for our own
-   * broadcasts. Called on a Netty thread: must not block. The body is not verified by p2p: it
-   * carries its own signatures, which the node checks.
+   * A gossip body seen for the first time. Never called for our own broadcasts. Called on a Netty
+   * thread: must not block. The body is not verified by p2p: it carries its own signatures, which
+   * the node checks.
+   *
+   * @return {@link Verdict#ACCEPT} to relay the body onward, {@link Verdict#REFUSE} to drop it. It
+   *     is relayed only after this returns, so a neighbour cannot make us flood what the node would
+   *     refuse (and one byte-heavy body costs at most one hop).
    */
-  void onGossip(ByteString origin, GossipBody body);
+  Verdict onGossip(ByteString origin, GossipBody body);
 
   /**
    * Sync: consecutive blocks a neighbour sent in answer to our request, starting at the height we
    * asked for. p2p does not verify blocks or commit certificates: the node must check them before
    * applying. Must not block.
+   *
+   * @return {@link Verdict#REFUSE} when the node can tell already that the blocks are bad: the
+   *     neighbour loses sync score and the next request goes to another neighbour if one is ahead.
    */
-  void onSyncedBlocks(ByteString peer, List<CommittedBlock> blocks);
+  Verdict onSyncedBlocks(ByteString peer, List<CommittedBlock> blocks);
 }

@@ -30,6 +30,7 @@ import io.prosima.proto.v1.PeerStatus;
 import io.prosima.proto.v1.SyncRequest;
 import io.prosima.proto.v1.SyncResponse;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -45,6 +46,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,6 +66,13 @@ public final class P2pNetwork implements AutoCloseable {
 
   static final int LENGTH_FIELD_BYTES = 4;
   static final int GOSSIP_SEEN_ENTRIES_MAX = 200_000;
+
+  /**
+   * A body seen this recently is a duplicate; after it, an identical body floods again. Below the
+   * consensus driver's re-send interval (1 s), so its byte-identical re-sends still travel.
+   */
+  static final long GOSSIP_SEEN_EXPIRY_MS = 500;
+
   static final long SYNC_REQUEST_TIMEOUT_MS = 2_000;
   static final int SYNC_REQUESTS_QUEUED_MAX = 16;
   static final int EVENT_LOOP_THREADS = 2;
@@ -80,9 +89,12 @@ public final class P2pNetwork implements AutoCloseable {
   private final BlockSource source;
   private final ByteString self;
   private final Counters counters = new Counters();
-  private final GossipSeen seen = new GossipSeen(GOSSIP_SEEN_ENTRIES_MAX);
-  private final SyncState sync =
-      new SyncState(TimeUnit.MILLISECONDS.toNanos(SYNC_REQUEST_TIMEOUT_MS));
+  private final PendingHandshakes pendingHandshakes =
+      new PendingHandshakes(
+          P2pConfig.PENDING_HANDSHAKES_MAX, P2pConfig.PENDING_HANDSHAKES_PER_ADDRESS_MAX);
+  private final GossipSeen seen =
+      new GossipSeen(GOSSIP_SEEN_ENTRIES_MAX, TimeUnit.MILLISECONDS.toNanos(GOSSIP_SEEN_EXPIRY_MS));
+  private final SyncState sync;
   private final Map<ByteString, Peer> peers = new ConcurrentHashMap<>();
   // Read by event loops (register) while start() may still be adding to it.
   private final Map<ByteString, Dialer> dialers = new ConcurrentHashMap<>();
@@ -102,6 +114,12 @@ public final class P2pNetwork implements AutoCloseable {
     this.source = source;
     this.self = config.publicKey();
     this.tls = tls;
+    this.sync =
+        new SyncState(
+            TimeUnit.MILLISECONDS.toNanos(SYNC_REQUEST_TIMEOUT_MS),
+            P2pConfig.SYNC_HELD_BYTES_MAX,
+            config.frameBytesMax(),
+            P2pConfig.SYNC_CLAIM_LEAD_MAX_HEIGHTS);
     // Random start: a restarted node's new messages are not mistaken for its old ones that
     // neighbours still remember. Kept below 2^62 so it never wraps.
     this.sequence = new AtomicLong(new SecureRandom().nextLong() >>> 2);
@@ -202,6 +220,28 @@ public final class P2pNetwork implements AutoCloseable {
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(SocketChannel ch) {
+        Runnable authenticated;
+        if (outbound) {
+          authenticated = () -> {};
+        } else {
+          InetAddress remote = ch.remoteAddress().getAddress();
+          if (!pendingHandshakes.tryAcquire(remote)) {
+            // Before any TLS work: too many unauthenticated connections, from there or overall.
+            counters.handshakesRefused.increment();
+            log.debug("p2p: refusing {}: too many pending handshakes", remote);
+            ch.close();
+            return;
+          }
+          AtomicBoolean released = new AtomicBoolean();
+          authenticated =
+              () -> {
+                if (released.compareAndSet(false, true)) {
+                  pendingHandshakes.release(remote);
+                }
+              };
+          // A connection closed mid-handshake (timeout, reset) gives its slot back too.
+          ch.closeFuture().addListener(f -> authenticated.run());
+        }
         channels.add(ch);
         var tlsContext = outbound ? tls.client : tls.server;
         ch.pipeline()
@@ -213,7 +253,8 @@ public final class P2pNetwork implements AutoCloseable {
                 new LengthFieldBasedFrameDecoder(
                     config.frameBytesMax(), 0, LENGTH_FIELD_BYTES, 0, LENGTH_FIELD_BYTES))
             .addLast("framePrepender", new LengthFieldPrepender(LENGTH_FIELD_BYTES))
-            .addLast("peer", new PeerChannelHandler(P2pNetwork.this, outbound, expected));
+            .addLast(
+                "peer", new PeerChannelHandler(P2pNetwork.this, outbound, expected, authenticated));
       }
     };
   }
@@ -244,6 +285,8 @@ public final class P2pNetwork implements AutoCloseable {
       throw new IllegalArgumentException(
           "gossip of " + frame.getSerializedSize() + " bytes is over the frame limit");
     }
+    // Our own body coming back from a neighbour is a duplicate.
+    seen.firstSeen(body.toByteString(), System.nanoTime());
     sendToAll(frame, null);
   }
 
@@ -255,6 +298,16 @@ public final class P2pNetwork implements AutoCloseable {
   /** The bound port. */
   public int port() {
     return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+  }
+
+  /** Bytes queued to a connected neighbour and not yet written to its socket (0 if none). */
+  long outboundQueuedBytes(ByteString neighbour) {
+    Peer peer = peers.get(neighbour);
+    if (peer == null) {
+      return 0;
+    }
+    var buffer = peer.channel.unsafe().outboundBuffer();
+    return buffer == null ? 0 : buffer.totalPendingWriteBytes();
   }
 
   /** Counters since start, and the neighbours connected now. */
@@ -309,7 +362,12 @@ public final class P2pNetwork implements AutoCloseable {
   }
 
   void sendHello(Peer peer) {
-    send(peer, PeerFrame.newBuilder().setHello(Hello.newBuilder().setChainId(config.chainId())));
+    // The first frame on a fresh connection: the queue is empty, so no bound to check.
+    PeerFrame hello =
+        PeerFrame.newBuilder().setHello(Hello.newBuilder().setChainId(config.chainId())).build();
+    counters.framesSent.increment();
+    peer.channel.writeAndFlush(
+        Unpooled.wrappedBuffer(hello.toByteArray()), peer.channel.voidPromise());
   }
 
   void register(Peer peer) {
@@ -344,18 +402,27 @@ public final class P2pNetwork implements AutoCloseable {
       counters.framesDropped.increment();
       return;
     }
-    if (!seen.firstSeen(origin, gossip.getSequence())) {
+    // By content: origin and sequence are not signed (see GossipSeen).
+    if (!seen.firstSeen(gossip.getBody().toByteString(), System.nanoTime())) {
       counters.duplicatesIgnored.increment();
+      return;
+    }
+    // Relay only what the node accepts: a neighbour must not make us flood junk at the cost of
+    // every hop's queues (see P2pHandler#onGossip).
+    Verdict verdict;
+    try {
+      verdict = handler.onGossip(origin, gossip.getBody());
+    } catch (RuntimeException e) {
+      log.warn("p2p: gossip handler failed", e);
+      verdict = Verdict.REFUSE;
+    }
+    if (verdict != Verdict.ACCEPT) {
+      counters.gossipRefused.increment();
       return;
     }
     int ttl = Math.min(gossip.getTtl(), config.gossipTtl());
     if (ttl > 1) {
       sendToAll(PeerFrame.newBuilder().setGossip(gossip.toBuilder().setTtl(ttl - 1)).build(), from);
-    }
-    try {
-      handler.onGossip(origin, gossip.getBody());
-    } catch (RuntimeException e) {
-      log.warn("p2p: gossip handler failed", e);
     }
   }
 
@@ -381,16 +448,23 @@ public final class P2pNetwork implements AutoCloseable {
 
   void onSyncResponse(Peer from, SyncResponse response) {
     List<CommittedBlock> blocks = response.getBlocksList();
-    if (!sync.accept(from.key, blocks, System.nanoTime())) {
+    if (!sync.accept(from.key, blocks, response.getSerializedSize(), System.nanoTime())) {
       counters.framesDropped.increment();
       runOnTimer(this::requestSyncIfBehind);
       return;
     }
     counters.blocksReceivedBySync.add(blocks.size());
+    Verdict verdict;
     try {
-      handler.onSyncedBlocks(from.key, blocks);
+      verdict = handler.onSyncedBlocks(from.key, blocks);
     } catch (RuntimeException e) {
       log.warn("p2p: sync handler failed", e);
+      verdict = Verdict.REFUSE;
+    }
+    if (verdict != Verdict.ACCEPT) {
+      // The neighbour loses sync score; the heights go to another neighbour if one is ahead.
+      log.info("p2p: the node refused {} synced blocks from {}", blocks.size(), from.shortKey);
+      sync.refused(from.key);
     }
     runOnTimer(this::requestSyncIfBehind);
   }
@@ -449,6 +523,12 @@ public final class P2pNetwork implements AutoCloseable {
     if (!to.channel.isActive()) {
       return;
     }
+    // A neighbour that asks and does not read must not make us read blocks into memory and queue
+    // them past its outbound byte bound: answer only when a whole frame still fits.
+    if (to.channel.bytesBeforeUnwritable() < config.frameBytesMax()) {
+      counters.framesDropped.increment();
+      return;
+    }
     long maxBytes = config.frameBytesMax() - P2pConfig.SYNC_RESPONSE_HEADROOM_BYTES;
     List<CommittedBlock> blocks = new ArrayList<>(source.blocks(fromHeight, maxBlocks, maxBytes));
     // The source may overshoot maxBytes by a block: trim until the frame fits.
@@ -497,18 +577,19 @@ public final class P2pNetwork implements AutoCloseable {
   }
 
   private void send(Peer peer, PeerFrame frame) {
-    send(peer, Unpooled.wrappedBuffer(frame.toByteArray()), false);
+    send(peer, Unpooled.wrappedBuffer(frame.toByteArray()));
   }
 
   /**
-   * Writes one encoded frame (without its length prefix). Writing bytes rather than the message
-   * lets Netty count them in the channel's queued bytes even when written from another thread.
-   * Gossip is droppable; Hello, status and sync frames are few (sync serving has its own bounded
-   * queue) and always go out.
+   * Writes one encoded frame (without its length prefix), or drops and counts it when it would take
+   * the neighbour's queue past {@link P2pConfig#outboundBytesMaxPerPeer()} bytes (the high water
+   * mark). Every frame after Hello is bounded: status and sync answers too, since a neighbour that
+   * asks and never reads would otherwise grow our heap without limit. Writing bytes rather than the
+   * message lets Netty count them in the channel's queued bytes even when written from another
+   * thread; two threads racing past the check overshoot by at most a frame each.
    */
-  private void send(Peer peer, ByteBuf frame, boolean droppable) {
-    // Not writable: more than outboundBytesMaxPerPeer queued (the high water mark).
-    if (droppable && !peer.channel.isWritable()) {
+  private void send(Peer peer, ByteBuf frame) {
+    if (frame.readableBytes() + LENGTH_FIELD_BYTES > peer.channel.bytesBeforeUnwritable()) {
       frame.release();
       counters.framesDropped.increment();
       return;
@@ -523,7 +604,7 @@ public final class P2pNetwork implements AutoCloseable {
     try {
       for (Peer peer : peers.values()) {
         if (peer != except) {
-          send(peer, encoded.retainedDuplicate(), true);
+          send(peer, encoded.retainedDuplicate());
         }
       }
     } finally {

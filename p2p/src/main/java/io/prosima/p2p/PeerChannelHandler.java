@@ -26,15 +26,21 @@ final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
   private final P2pNetwork net;
   private final boolean outbound;
   private final ByteString expectedKey; // the neighbour we dialed, null when accepted
+  private final Runnable authenticated; // frees this connection's pending-handshake slot
   private final TokenBucket bucket;
+  private final TokenBucket byteBucket;
   private Peer peer; // set after the handshake
   private boolean registered; // Hello received and checked
 
-  PeerChannelHandler(P2pNetwork net, boolean outbound, ByteString expectedKey) {
+  PeerChannelHandler(
+      P2pNetwork net, boolean outbound, ByteString expectedKey, Runnable authenticated) {
     this.net = net;
+    this.authenticated = authenticated;
     this.outbound = outbound;
     this.expectedKey = expectedKey;
     this.bucket = new TokenBucket(net.config().framesPerSecondPerPeer(), System.nanoTime());
+    this.byteBucket =
+        new TokenBucket(P2pConfig.INBOUND_BYTES_PER_SECOND_PER_PEER_MAX, System.nanoTime());
   }
 
   @Override
@@ -49,6 +55,8 @@ final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void onHandshake(ChannelHandlerContext ctx, SslHandshakeCompletionEvent done) {
+    // Done, either way: a failure closes the connection, a success leaves a checked key.
+    authenticated.run();
     if (!done.isSuccess()) {
       log.info(
           "p2p: TLS handshake with {} failed: {}",
@@ -81,7 +89,10 @@ final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
         ctx.close(); // cannot happen after TLS, but never process frames from an unknown key
         return;
       }
-      if (!bucket.tryTake(System.nanoTime())) {
+      long now = System.nanoTime();
+      // Frames bound the work per frame, bytes bound the memory: one frame may be 32 MiB, and
+      // what we hand the node (gossip bodies, synced blocks) is held until it gets to it.
+      if (!bucket.tryTake(now) || !byteBucket.tryTake(buf.readableBytes(), now)) {
         net.counters().framesDropped.increment();
         return;
       }

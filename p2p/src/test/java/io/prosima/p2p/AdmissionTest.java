@@ -11,10 +11,16 @@ import io.prosima.p2p.TestNodes.RecordingHandler;
 import io.prosima.proto.v1.KeyFile;
 import io.prosima.proto.v1.PeerFrame;
 import io.prosima.proto.v1.PeerStatus;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -255,5 +261,49 @@ class AdmissionTest {
         .during(Duration.ofMillis(300))
         .atMost(WAIT)
         .until(() -> second.isOpen() && node.connectedPeers().contains(pub(keys.get(1))));
+  }
+
+  @Test
+  void unauthenticatedConnectionsPastThePerAddressCapAreClosedAtOnce() throws Exception {
+    int extra = 3;
+    List<Socket> sockets = new ArrayList<>();
+    try {
+      // Plain TCP that never starts TLS: each holds a pending handshake until the TLS timeout.
+      for (int i = 0; i < P2pConfig.PENDING_HANDSHAKES_PER_ADDRESS_MAX + extra; i++) {
+        sockets.add(new Socket("127.0.0.1", node.port()));
+      }
+      Set<Socket> closed = new HashSet<>();
+
+      await().atMost(WAIT).until(() -> closedByServer(sockets, closed) == extra);
+      await()
+          .during(Duration.ofMillis(300))
+          .atMost(WAIT)
+          .until(() -> closedByServer(sockets, closed) == extra);
+      assertEquals(extra, node.stats().handshakesRefused());
+    } finally {
+      for (Socket s : sockets) {
+        s.close();
+      }
+    }
+  }
+
+  /** How many of {@code sockets} the server has closed (remembered in {@code closed}). */
+  private static int closedByServer(List<Socket> sockets, Set<Socket> closed) throws IOException {
+    for (Socket s : sockets) {
+      if (closed.contains(s)) {
+        continue;
+      }
+      s.setSoTimeout(1);
+      try {
+        if (s.getInputStream().read() == -1) {
+          closed.add(s);
+        }
+      } catch (SocketTimeoutException e) {
+        // still open
+      } catch (SocketException e) {
+        closed.add(s); // reset by the server
+      }
+    }
+    return closed.size();
   }
 }

@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import io.prosima.p2p.TestNodes.RecordingHandler;
+import io.prosima.proto.v1.CommittedBlock;
 import io.prosima.proto.v1.GossipBody;
 import io.prosima.proto.v1.KeyFile;
+import io.prosima.proto.v1.PeerFrame;
+import io.prosima.proto.v1.SyncRequest;
 import io.prosima.proto.v1.Transaction;
 import io.prosima.proto.v1.TxBatch;
 import java.time.Duration;
@@ -54,6 +57,54 @@ class BackpressureTest {
       assertTrue(stats.framesDropped() > BROADCASTS / 2, "dropped " + stats.framesDropped());
       assertTrue(stats.bytesSent() < BROADCASTS * 200L * 1024 / 2, "sent " + stats.bytesSent());
       assertTrue(slow.isOpen(), "a slow neighbour loses gossip, not its connection");
+    }
+  }
+
+  @Test
+  void syncAnswersToANeighbourThatDoesNotReadStopAtTheOutboundByteBound() throws Exception {
+    List<KeyFile> keys = TestNodes.sortedKeys(2);
+    // Blocks of ~200 KiB, one per answer: each answer is close to a whole frame.
+    BlockSource bigBlocks =
+        new BlockSource() {
+          @Override
+          public long height() {
+            return 1_000;
+          }
+
+          @Override
+          public List<CommittedBlock> blocks(long fromHeight, int maxBlocks, long maxBytes) {
+            return List.of(
+                TestNodes.block(fromHeight).toBuilder()
+                    .setStateHashAfter(ByteString.copyFrom(new byte[200 * 1024]))
+                    .build());
+          }
+        };
+    P2pConfig config =
+        TestNodes.config(
+            CHAIN, keys.get(1), 0, Map.of(pub(keys.get(0)), TestNodes.local(TestNodes.freePort())));
+    try (P2pNetwork node = P2pNetwork.start(config, new RecordingHandler(), bigBlocks);
+        RawPeer greedy = new RawPeer(keys.get(0), pub(keys.get(1)), node.port())) {
+      assertTrue(greedy.handshakeDone());
+      greedy.sendHello(CHAIN);
+      await().atMost(Duration.ofSeconds(5)).until(() -> node.connectedPeers().size() == 1);
+      greedy.stopReading();
+
+      // 300 answers of ~200 KiB (60 MB) asked against a 1 MiB bound (plus socket buffers).
+      for (int i = 0; i < 300; i++) {
+        greedy.send(
+            PeerFrame.newBuilder()
+                .setSyncRequest(SyncRequest.newBuilder().setFromHeight(1 + i).setMaxBlocks(1))
+                .build());
+        Thread.sleep(2); // stay under the sync serving queue, so answers are made, not refused
+      }
+
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> node.stats().syncRequestsServed() + node.stats().framesDropped() >= 300);
+      assertTrue(
+          node.outboundQueuedBytes(pub(keys.get(0)))
+              <= config.outboundBytesMaxPerPeer() + config.frameBytesMax(),
+          "queued " + node.outboundQueuedBytes(pub(keys.get(0))));
     }
   }
 }

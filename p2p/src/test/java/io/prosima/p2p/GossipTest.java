@@ -87,8 +87,9 @@ class GossipTest {
   void eachBroadcastIsANewMessage() throws Exception {
     startGraph(3, new int[][] {{0, 1}, {1, 2}}, P2pConfig.GOSSIP_TTL_DEFAULT);
 
+    // Distinct bodies: a byte-identical body within the seen window is a duplicate.
     for (int i = 0; i < 5; i++) {
-      nodes.get(2).broadcast(TestNodes.body());
+      nodes.get(2).broadcast(TestNodes.body(i));
     }
 
     await().atMost(Duration.ofSeconds(5)).until(() -> handlers.get(0).gossipOrigins.size() == 5);
@@ -108,5 +109,20 @@ class GossipTest {
         .during(Duration.ofMillis(400))
         .atMost(Duration.ofSeconds(2))
         .until(() -> handlers.get(2).gossipOrigins.isEmpty());
+  }
+
+  @Test
+  void aBodyTheNodeRefusesIsNotRelayed() throws Exception {
+    // Line 0-1-2: node 1 refuses everything, so nothing may reach node 2 through it.
+    startGraph(3, new int[][] {{0, 1}, {1, 2}}, P2pConfig.GOSSIP_TTL_DEFAULT);
+    handlers.get(1).gossipVerdict = Verdict.REFUSE;
+
+    nodes.get(0).broadcast(TestNodes.body(1));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> handlers.get(1).gossipBodies.size() == 1);
+    await()
+        .during(Duration.ofMillis(500))
+        .atMost(Duration.ofSeconds(3))
+        .until(() -> handlers.get(2).gossipBodies.isEmpty());
   }
 }

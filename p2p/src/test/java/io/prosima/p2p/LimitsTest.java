@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import io.prosima.proto.v1.KeyFile;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -30,27 +31,66 @@ class LimitsTest {
   }
 
   @Test
-  void theSeenWindowForgetsTheLeastRecentlySeen() {
-    GossipSeen seen = new GossipSeen(2);
-    ByteString origin = ByteString.copyFrom(new byte[32]);
+  void theByteBucketLetsThroughOneSecondOfBytesThenTheRate() {
+    TokenBucket bytes = new TokenBucket(1_000, 0);
 
-    assertTrue(seen.firstSeen(origin, 1));
-    assertFalse(seen.firstSeen(origin, 1));
-    assertTrue(seen.firstSeen(origin, 2));
-    assertTrue(seen.firstSeen(origin, 3)); // evicts 1
-    assertEquals(2, seen.size());
-    assertTrue(seen.firstSeen(origin, 1));
-    assertFalse(seen.firstSeen(origin, 3));
+    assertTrue(bytes.tryTake(600, 0));
+    assertFalse(bytes.tryTake(600, 0), "only 400 left: a frame is taken whole or not at all");
+    assertTrue(bytes.tryTake(400, 0));
+    assertFalse(bytes.tryTake(200, SECOND / 10));
+    assertTrue(bytes.tryTake(200, SECOND / 5));
   }
 
   @Test
-  void theSeenWindowTellsOriginsApart() {
-    GossipSeen seen = new GossipSeen(10);
-    byte[] other = new byte[32];
-    other[0] = 1;
+  void pendingHandshakesAreCappedPerAddressAndOverallAndFreedOnRelease() throws Exception {
+    PendingHandshakes pending = new PendingHandshakes(3, 2);
+    InetAddress a = InetAddress.getByName("10.0.0.1");
+    InetAddress b = InetAddress.getByName("10.0.0.2");
 
-    assertTrue(seen.firstSeen(ByteString.copyFrom(new byte[32]), 7));
-    assertTrue(seen.firstSeen(ByteString.copyFrom(other), 7));
+    assertTrue(pending.tryAcquire(a));
+    assertTrue(pending.tryAcquire(a));
+    assertFalse(pending.tryAcquire(a), "per address");
+    assertTrue(pending.tryAcquire(b));
+    assertFalse(pending.tryAcquire(b), "overall");
+    pending.release(a);
+    assertTrue(pending.tryAcquire(b));
+    assertEquals(3, pending.total());
+  }
+
+  @Test
+  void theSeenWindowForgetsTheLeastRecentlyAccepted() {
+    GossipSeen seen = new GossipSeen(2, SECOND);
+    ByteString one = TestNodes.body(1).toByteString();
+    ByteString two = TestNodes.body(2).toByteString();
+    ByteString three = TestNodes.body(3).toByteString();
+
+    assertTrue(seen.firstSeen(one, 0));
+    assertFalse(seen.firstSeen(one, 0));
+    assertTrue(seen.firstSeen(two, 0));
+    assertTrue(seen.firstSeen(three, 0)); // evicts one
+    assertEquals(2, seen.size());
+    assertTrue(seen.firstSeen(one, 0));
+    assertFalse(seen.firstSeen(three, 0));
+  }
+
+  @Test
+  void theSeenWindowKeysBodiesByContentNotByClaimedOriginOrSequence() {
+    GossipSeen seen = new GossipSeen(10, SECOND);
+
+    assertTrue(seen.firstSeen(TestNodes.body(1).toByteString(), 0));
+    assertFalse(seen.firstSeen(TestNodes.body(1).toByteString(), 0), "same bytes, new object");
+    assertTrue(seen.firstSeen(TestNodes.body(2).toByteString(), 0));
+  }
+
+  @Test
+  void anIdenticalBodyFloodsAgainAfterTheExpirySoReSendsTravel() {
+    GossipSeen seen = new GossipSeen(10, SECOND);
+    ByteString body = TestNodes.body(1).toByteString();
+
+    assertTrue(seen.firstSeen(body, 0));
+    assertFalse(seen.firstSeen(body, SECOND - 1));
+    assertTrue(seen.firstSeen(body, SECOND));
+    assertFalse(seen.firstSeen(body, SECOND + 1), "accepted again: the expiry restarts");
   }
 
   @Test
@@ -123,6 +163,23 @@ class LimitsTest {
                 8,
                 100,
                 P2pConfig.FRAME_BYTES_MAX_DEFAULT - 1,
+                Duration.ofMillis(500),
+                Duration.ofMillis(100),
+                Duration.ofSeconds(5)));
+    // A frame larger than a neighbour may send per second, or than sync may hold, is refused.
+    int frameTooBig = (int) P2pConfig.INBOUND_BYTES_PER_SECOND_PER_PEER_MAX + 1;
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new P2pConfig(
+                "c",
+                key,
+                TestNodes.local(0),
+                neighbours,
+                frameTooBig,
+                8,
+                100,
+                1L << 30,
                 Duration.ofMillis(500),
                 Duration.ofMillis(100),
                 Duration.ofSeconds(5)));

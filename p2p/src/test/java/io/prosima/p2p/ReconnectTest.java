@@ -88,8 +88,9 @@ class ReconnectTest {
     restart(0);
     awaitConnected();
 
-    nodes[1].broadcast(TestNodes.body());
-    nodes[0].broadcast(TestNodes.body());
+    // Two different bodies: each node takes its own body's echo for a duplicate.
+    nodes[1].broadcast(TestNodes.body(1));
+    nodes[0].broadcast(TestNodes.body(0));
 
     await().atMost(WAIT).until(() -> handlers[0].gossipOrigins.size() == 1);
     await().atMost(WAIT).until(() -> handlers[1].gossipOrigins.size() == 1);

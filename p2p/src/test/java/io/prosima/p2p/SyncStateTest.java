@@ -16,17 +16,83 @@ class SyncStateTest {
   private static final ByteString A = ByteString.copyFromUtf8("a");
   private static final ByteString B = ByteString.copyFromUtf8("b");
 
-  private final SyncState sync = new SyncState(TIMEOUT);
+  private static final long ANSWER_BYTES = 1_000;
+  private static final long LEAD = 100;
+
+  // Room for many answers: the tests of the byte bound make their own.
+  private final SyncState sync = new SyncState(TIMEOUT, 100 * ANSWER_BYTES, ANSWER_BYTES, LEAD);
 
   private static List<CommittedBlock> blocks(long from, long to) {
     return java.util.stream.LongStream.rangeClosed(from, to).mapToObj(TestNodes::block).toList();
   }
 
   @Test
-  void asksTheHighestNeighbourForTheNextHeight() {
-    SyncState.Request r = sync.next(5, Map.of(A, 7L, B, 9L), 0);
+  void asksANeighbourAheadForTheNextHeightUpToItsClaim() {
+    SyncState.Request r = sync.next(5, Map.of(A, 7L, B, 100L), 0);
 
-    assertEquals(new SyncState.Request(B, 6, SyncState.BLOCKS_PER_REQUEST_MAX), r);
+    assertEquals(6, r.fromHeight());
+    assertEquals(r.peer().equals(A) ? 2 : SyncState.BLOCKS_PER_REQUEST_MAX, r.maxBlocks());
+  }
+
+  @Test
+  void rotatesAmongNeighboursAheadRatherThanAlwaysAskingTheHighestClaim() {
+    ByteString first = sync.next(0, Map.of(A, 10L, B, 1_000L), 0).peer();
+    assertTrue(sync.accept(first, blocks(1, 1), ANSWER_BYTES, 1));
+
+    ByteString second = sync.next(0, Map.of(A, 10L, B, 1_000L), 2).peer();
+
+    assertTrue(!first.equals(second), "both neighbours take turns");
+  }
+
+  @Test
+  void aNeighbourThatAnswersEmptyLosesItsTurnToAnotherAhead() {
+    // A (the liar) claims far more than B; keys order puts A first.
+    assertEquals(A, sync.next(0, Map.of(A, 1_000L, B, 10L), 0).peer());
+    assertFalse(sync.accept(A, List.of(), 10, 1));
+
+    assertEquals(B, sync.next(0, Map.of(A, 1_000L, B, 10L), 2).peer());
+    assertTrue(sync.score(A) < sync.score(B));
+  }
+
+  @Test
+  void aNeighbourThatDoesNotAnswerInTimeLosesItsTurnToAnotherAhead() {
+    assertEquals(A, sync.next(0, Map.of(A, 1_000L, B, 10L), 0).peer());
+
+    assertEquals(B, sync.next(0, Map.of(A, 1_000L, B, 10L), TIMEOUT).peer());
+  }
+
+  @Test
+  void blocksTheNodeRefusedCostTheSenderItsTurnAndAreAskedForAgain() {
+    assertEquals(A, sync.next(0, Map.of(A, 1_000L, B, 10L), 0).peer());
+    assertTrue(sync.accept(A, blocks(1, 4), ANSWER_BYTES, 1));
+    sync.refused(A);
+
+    SyncState.Request r = sync.next(0, Map.of(A, 1_000L, B, 10L), 2);
+    assertEquals(B, r.peer());
+    assertEquals(1, r.fromHeight(), "refused blocks are not counted as delivered");
+  }
+
+  @Test
+  void aClaimFarAboveEveryOtherCountsOnlyUpToTheLeadCap() {
+    SyncState capped = new SyncState(TIMEOUT, 100 * ANSWER_BYTES, ANSWER_BYTES, 4);
+
+    SyncState.Request r = capped.next(0, Map.of(A, 1_000_000L, B, 2L), 0);
+
+    assertEquals(A, r.peer());
+    assertEquals(6, r.maxBlocks(), "B's 2 plus a lead of 4, not a million");
+  }
+
+  @Test
+  void heldSyncBytesStopRequestsUntilTheNodeAppliesThem() {
+    // Room for two answers, counting the one in flight.
+    SyncState small = new SyncState(TIMEOUT, 2 * ANSWER_BYTES, ANSWER_BYTES, LEAD);
+    small.next(0, Map.of(A, 1_000L), 0);
+    assertTrue(small.accept(A, blocks(1, 4), ANSWER_BYTES, 1));
+    assertEquals(5, small.next(0, Map.of(A, 1_000L), 2).fromHeight());
+    assertTrue(small.accept(A, blocks(5, 8), ANSWER_BYTES, 3));
+
+    assertNull(small.next(0, Map.of(A, 1_000L), 4), "two held, none applied: no room");
+    assertEquals(9, small.next(4, Map.of(A, 1_000L), 5).fromHeight(), "four applied: room again");
   }
 
   @Test
@@ -45,23 +111,24 @@ class SyncStateTest {
   @Test
   void acceptsOnlyConsecutiveBlocksFromTheAskedPeerAndHeight() {
     sync.next(0, Map.of(A, 10L), 0);
-    assertFalse(sync.accept(B, blocks(1, 3), 1), "not asked");
+    assertFalse(sync.accept(B, blocks(1, 3), ANSWER_BYTES, 1), "not asked");
 
     sync.next(0, Map.of(A, 10L), TIMEOUT);
-    assertFalse(sync.accept(A, blocks(2, 4), TIMEOUT + 1), "wrong start");
+    assertFalse(sync.accept(A, blocks(2, 4), ANSWER_BYTES, TIMEOUT + 1), "wrong start");
 
     sync.next(0, Map.of(A, 10L), TIMEOUT + 2);
-    assertFalse(sync.accept(A, List.of(TestNodes.block(1), TestNodes.block(3)), TIMEOUT + 3));
+    assertFalse(
+        sync.accept(A, List.of(TestNodes.block(1), TestNodes.block(3)), ANSWER_BYTES, TIMEOUT + 3));
 
     sync.next(0, Map.of(A, 10L), TIMEOUT + 4);
-    assertTrue(sync.accept(A, blocks(1, 4), TIMEOUT + 5));
-    assertFalse(sync.accept(A, blocks(1, 4), TIMEOUT + 6), "answered already");
+    assertTrue(sync.accept(A, blocks(1, 4), ANSWER_BYTES, TIMEOUT + 5));
+    assertFalse(sync.accept(A, blocks(1, 4), ANSWER_BYTES, TIMEOUT + 6), "answered already");
   }
 
   @Test
   void doesNotAskAgainForBlocksDeliveredButNotYetApplied() {
     sync.next(0, Map.of(A, 10L), 0);
-    assertTrue(sync.accept(A, blocks(1, 4), 1));
+    assertTrue(sync.accept(A, blocks(1, 4), ANSWER_BYTES, 1));
 
     // The node has not applied them yet (height still 0): continue after them.
     assertEquals(5, sync.next(0, Map.of(A, 10L), 2).fromHeight());
@@ -70,7 +137,7 @@ class SyncStateTest {
   @Test
   void asksAgainFromOurHeightOnceDeliveredBlocksAreStale() {
     sync.next(0, Map.of(A, 10L), 0);
-    assertTrue(sync.accept(A, blocks(1, 4), 1));
+    assertTrue(sync.accept(A, blocks(1, 4), ANSWER_BYTES, 1));
     sync.next(0, Map.of(A, 10L), 2);
 
     // Blocks 1..4 were refused by the node (height still 0) and the request timed out.

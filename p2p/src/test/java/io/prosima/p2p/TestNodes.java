@@ -6,6 +6,7 @@ import io.prosima.proto.v1.BlockHeader;
 import io.prosima.proto.v1.CommittedBlock;
 import io.prosima.proto.v1.GossipBody;
 import io.prosima.proto.v1.KeyFile;
+import io.prosima.proto.v1.Transaction;
 import io.prosima.proto.v1.TxBatch;
 import io.prosima.proto.wire.Ed25519Keys;
 import java.io.IOException;
@@ -112,6 +113,13 @@ final class TestNodes {
     return GossipBody.newBuilder().setTxs(TxBatch.getDefaultInstance()).build();
   }
 
+  /** A body that differs from every other {@code n}: de-duplication is by content. */
+  static GossipBody body(long n) {
+    return GossipBody.newBuilder()
+        .setTxs(TxBatch.newBuilder().addTxs(Transaction.newBuilder().setChainId(CHAIN).setNonce(n)))
+        .build();
+  }
+
   static CommittedBlock block(long height) {
     return CommittedBlock.newBuilder()
         .setBlock(
@@ -123,6 +131,7 @@ final class TestNodes {
   /** Records what the network delivers. */
   static final class RecordingHandler implements P2pHandler {
     final List<ByteString> gossipOrigins = new CopyOnWriteArrayList<>();
+    final List<GossipBody> gossipBodies = new CopyOnWriteArrayList<>();
     final List<CommittedBlock> synced = new CopyOnWriteArrayList<>();
     private final FakeBlockSource applyTo;
 
@@ -135,17 +144,26 @@ final class TestNodes {
       this.applyTo = applyTo;
     }
 
+    /** What {@link #onGossip} answers; tests set REFUSE to play a node that finds bodies bad. */
+    volatile Verdict gossipVerdict = Verdict.ACCEPT;
+
+    /** What {@link #onSyncedBlocks} answers (blocks are applied only when ACCEPT). */
+    volatile Verdict syncVerdict = Verdict.ACCEPT;
+
     @Override
-    public void onGossip(ByteString origin, GossipBody body) {
+    public Verdict onGossip(ByteString origin, GossipBody body) {
       gossipOrigins.add(origin);
+      gossipBodies.add(body);
+      return gossipVerdict;
     }
 
     @Override
-    public void onSyncedBlocks(ByteString peer, List<CommittedBlock> blocks) {
+    public Verdict onSyncedBlocks(ByteString peer, List<CommittedBlock> blocks) {
       synced.addAll(blocks);
-      if (applyTo != null) {
+      if (syncVerdict == Verdict.ACCEPT && applyTo != null) {
         applyTo.apply(blocks);
       }
+      return syncVerdict;
     }
   }
 
