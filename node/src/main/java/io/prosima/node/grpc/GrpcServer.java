@@ -63,6 +63,11 @@ public final class GrpcServer implements AutoCloseable {
             .start();
   }
 
+  /** Tells health checks this node no longer serves (it is stopping on a fatal error). */
+  public void notServing() {
+    health.setStatus("", io.grpc.health.v1.HealthCheckResponse.ServingStatus.NOT_SERVING);
+  }
+
   public int port() {
     return server.getPort();
   }
