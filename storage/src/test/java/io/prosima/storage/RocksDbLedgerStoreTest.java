@@ -222,7 +222,15 @@ class RocksDbLedgerStoreTest {
     List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
     List<String> names =
         List.of(
-            "default", "blocks", "block_ids", "txs", "by_image", "by_signer", "state", "fragments");
+            "default",
+            "blocks",
+            "block_ids",
+            "txs",
+            "by_image",
+            "by_signer",
+            "state",
+            "fragments",
+            "tx_bodies");
     for (String n : names) {
       descriptors.add(
           new ColumnFamilyDescriptor(n.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
