@@ -7,6 +7,7 @@ import io.prosima.proto.v1.Identity;
 import io.prosima.proto.v1.Region;
 import io.prosima.proto.v1.Role;
 import io.prosima.proto.v1.Validator;
+import io.prosima.proto.wire.WireLimits;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -17,7 +18,15 @@ public final class GenesisRules {
   public static final int VALIDATORS_MAX = 256;
   public static final int CLIENTS_MAX = 10_000;
   public static final int BLOCK_TXS_MAX_LIMIT = 100_000;
-  public static final long BLOCK_BYTES_MAX_LIMIT = 64L << 20;
+
+  /**
+   * A block travels in one p2p frame, as a proposal and as a committed block with its certificate:
+   * the largest block leaves room for that envelope. A larger block would throw in broadcast and
+   * stop consensus on every node.
+   */
+  public static final long BLOCK_BYTES_MAX_LIMIT =
+      WireLimits.FRAME_BYTES_MAX - WireLimits.BLOCK_ENVELOPE_BYTES_MAX;
+
   public static final long TX_BYTES_MAX_LIMIT = 1L << 20;
   public static final int BLOCK_INTERVAL_MS_MIN = 1;
   public static final int BLOCK_INTERVAL_MS_MAX = 60_000;
@@ -105,7 +114,11 @@ public final class GenesisRules {
         "consensus.tx_bytes_max must be in 256.." + TX_BYTES_MAX_LIMIT);
     require(
         p.getBlockBytesMax() >= p.getTxBytesMax() && p.getBlockBytesMax() <= BLOCK_BYTES_MAX_LIMIT,
-        "consensus.block_bytes_max must be in tx_bytes_max.." + BLOCK_BYTES_MAX_LIMIT);
+        "consensus.block_bytes_max must be in tx_bytes_max.."
+            + BLOCK_BYTES_MAX_LIMIT
+            + " (a block and its proposal or commit must fit one "
+            + WireLimits.FRAME_BYTES_MAX
+            + "-byte p2p frame)");
     require(
         p.getBlockIntervalMs() >= BLOCK_INTERVAL_MS_MIN
             && p.getBlockIntervalMs() <= BLOCK_INTERVAL_MS_MAX,

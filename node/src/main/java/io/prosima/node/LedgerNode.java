@@ -37,7 +37,11 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +60,10 @@ public final class LedgerNode implements AutoCloseable {
   private final GrpcServer grpc;
   private final NodeMetrics metrics;
   private final Fragments fragments;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  // Why the node stopped on its own; null while it runs or when it was closed.
+  private volatile Throwable failure;
 
   private LedgerNode(NodeConfig config, Clock clock)
       throws GenesisException, StorageException, IOException, GeneralSecurityException {
@@ -132,6 +140,7 @@ public final class LedgerNode implements AutoCloseable {
       }
       throw e;
     }
+    consensus.onFatal(this::fail);
     consensus.start();
     log.info(
         "node {} serving gRPC on port {}, chain {} at height {}",
@@ -208,6 +217,11 @@ public final class LedgerNode implements AutoCloseable {
     return fragments;
   }
 
+  /** The consensus driver (tests inject failures through it). */
+  ConsensusDriver consensus() {
+    return consensus;
+  }
+
   public LedgerCore core() {
     return core;
   }
@@ -230,17 +244,69 @@ public final class LedgerNode implements AutoCloseable {
     return new InetSocketAddress(hostPort.substring(0, colon), port);
   }
 
+  /**
+   * Stops the node because a thread that owns state died (fatal means fatal: no zombie that keeps
+   * answering queries and relaying). Health turns NOT_SERVING at once; the services close on a
+   * thread of their own, since the dying thread is one that close() waits for.
+   */
+  public void fail(Throwable cause) {
+    if (closed.get()) {
+      return;
+    }
+    failure = cause;
+    log.error("node {} stopping on a fatal error: {}", self.getName(), cause.toString());
+    grpc.notServing();
+    Thread stop = new Thread(this::close, "node-stop");
+    stop.start();
+  }
+
+  /** Whether the node has stopped, closed or failed. */
+  public boolean isStopped() {
+    return stopped.getCount() == 0;
+  }
+
+  /**
+   * Waits until the node has stopped.
+   *
+   * @return the fatal error that stopped it, or empty when it was closed (or still runs after
+   *     {@code timeoutMs})
+   */
+  public Optional<Throwable> awaitStopped(long timeoutMs) throws InterruptedException {
+    stopped.await(timeoutMs, TimeUnit.MILLISECONDS);
+    return Optional.ofNullable(failure);
+  }
+
+  /** Waits until the node has stopped; returns the fatal error that stopped it, if any. */
+  public Optional<Throwable> awaitStopped() throws InterruptedException {
+    stopped.await();
+    return Optional.ofNullable(failure);
+  }
+
   @Override
   public void close() {
-    grpc.close();
-    fragments.close();
-    if (p2p != null) {
-      p2p.close();
+    if (!closed.compareAndSet(false, true)) {
+      // Another thread closes (a fatal error): return once it is done, so the caller may delete
+      // the data directory or exit.
+      try {
+        stopped.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return;
     }
-    consensus.close();
-    admission.close();
-    metrics.close();
-    store.close();
-    log.info("node {} stopped", self.getName());
+    try {
+      grpc.close();
+      fragments.close();
+      if (p2p != null) {
+        p2p.close();
+      }
+      consensus.close();
+      admission.close();
+      metrics.close();
+      store.close();
+      log.info("node {} stopped", self.getName());
+    } finally {
+      stopped.countDown();
+    }
   }
 }

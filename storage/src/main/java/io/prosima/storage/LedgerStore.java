@@ -3,6 +3,7 @@ package io.prosima.storage;
 import com.google.protobuf.ByteString;
 import io.prosima.proto.v1.CommittedBlock;
 import io.prosima.proto.v1.SignedVoteRecordData;
+import io.prosima.proto.v1.Transaction;
 import io.prosima.proto.v1.TxLocation;
 import java.util.List;
 import java.util.Optional;
@@ -24,11 +25,17 @@ public interface LedgerStore extends AutoCloseable {
   /** Block id of the last committed block, or empty before the first. */
   Optional<byte[]> lastBlockId();
 
+  /** Header time of the last committed block, or empty before the first; parses no block. */
+  OptionalLong lastBlockTimeMs();
+
   Optional<CommittedBlock> block(long height);
 
   OptionalLong heightOf(byte[] blockId);
 
   Optional<TxLocation> txLocation(byte[] txHash);
+
+  /** A committed transaction by its hash, read without parsing its block; empty if unknown. */
+  Optional<Transaction> tx(byte[] txHash);
 
   /** Transactions naming an image id, oldest first. {@code pageToken} empty for the first page. */
   TxPage txsByImage(String imageId, byte[] pageToken, int limit);

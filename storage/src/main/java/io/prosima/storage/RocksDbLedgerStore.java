@@ -38,7 +38,16 @@ public final class RocksDbLedgerStore implements LedgerStore {
   private static final byte[] SIGNED_VOTES_KEY =
       "signed_votes".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   private static final List<String> FAMILIES =
-      List.of("blocks", "block_ids", "txs", "by_image", "by_signer", "state", "fragments");
+      List.of(
+          "blocks",
+          "block_ids",
+          "txs",
+          "by_image",
+          "by_signer",
+          "state",
+          "fragments",
+          // tx hash -> tx bytes, so a listing reads one tx, not its whole block.
+          "tx_bodies");
 
   static {
     RocksDB.loadLibrary();
@@ -56,13 +65,20 @@ public final class RocksDbLedgerStore implements LedgerStore {
   private final ColumnFamilyHandle byImage;
   private final ColumnFamilyHandle bySigner;
   private final ColumnFamilyHandle state;
+  private final ColumnFamilyHandle txBodies;
   private final WriteOptions syncWrite;
   private final RocksDbFragmentStore fragments;
+
+  // Blocks parsed from storage since open: queries that need a header or one tx must not parse a
+  // whole block (up to block_bytes_max), and tests check that they do not.
+  private final java.util.concurrent.atomic.AtomicLong blocksParsed =
+      new java.util.concurrent.atomic.AtomicLong();
 
   // The tip is read on every query; it changes only in commit(), under this object's lock.
   private volatile Tip tip;
 
-  private record Tip(long height, byte[] blockId, byte[] stateHash) {}
+  // timeMs is the last block's header time, kept so status queries need not parse that block.
+  private record Tip(long height, byte[] blockId, byte[] stateHash, long timeMs) {}
 
   private RocksDbLedgerStore(Path dir) throws StorageException {
     this.dir = dir;
@@ -97,6 +113,7 @@ public final class RocksDbLedgerStore implements LedgerStore {
     this.state = handles.get(6);
     this.syncWrite = new WriteOptions().setSync(true);
     this.fragments = new RocksDbFragmentStore(db, handles.get(7), syncWrite);
+    this.txBodies = handles.get(8);
     this.tip = readTip();
   }
 
@@ -128,12 +145,13 @@ public final class RocksDbLedgerStore implements LedgerStore {
       throw new StorageCorruptionException(
           "storage corruption: block at tip height " + t.height() + " does not match the tip id");
     }
+    tip = new Tip(t.height(), t.blockId(), t.stateHash(), last.getBlock().getHeader().getTimeMs());
   }
 
   private Tip readTip() {
     byte[] raw = get(meta, TIP_KEY, "meta/tip");
     if (raw == null) {
-      return new Tip(0, null, null);
+      return new Tip(0, null, null, 0);
     }
     if (raw.length != Long.BYTES + 64) {
       throw new StorageCorruptionException("storage corruption: tip record has wrong length");
@@ -143,7 +161,8 @@ public final class RocksDbLedgerStore implements LedgerStore {
     byte[] id = new byte[32];
     byte[] stateHash = new byte[32];
     b.get(id).get(stateHash);
-    return new Tip(height, id, stateHash);
+    // The block time is filled in by checkTip, which reads the tip's block once at open.
+    return new Tip(height, id, stateHash, 0);
   }
 
   private byte[] get(ColumnFamilyHandle cf, byte[] key, String where) {
@@ -179,6 +198,12 @@ public final class RocksDbLedgerStore implements LedgerStore {
   }
 
   @Override
+  public OptionalLong lastBlockTimeMs() {
+    Tip t = tip;
+    return t.height() == 0 ? OptionalLong.empty() : OptionalLong.of(t.timeMs());
+  }
+
+  @Override
   public Optional<CommittedBlock> block(long height) {
     if (height < 1) {
       return Optional.empty();
@@ -189,6 +214,7 @@ public final class RocksDbLedgerStore implements LedgerStore {
       return Optional.empty();
     }
     CommittedBlock block;
+    blocksParsed.incrementAndGet();
     try {
       block = CommittedBlock.parseFrom(raw);
     } catch (InvalidProtocolBufferException e) {
@@ -199,6 +225,11 @@ public final class RocksDbLedgerStore implements LedgerStore {
       throw new StorageCorruptionException("storage corruption: block header mismatch in " + where);
     }
     return Optional.of(block);
+  }
+
+  /** Whole blocks parsed since the store opened (for metrics and tests). */
+  public long blocksParsed() {
+    return blocksParsed.get();
   }
 
   @Override
@@ -223,6 +254,33 @@ public final class RocksDbLedgerStore implements LedgerStore {
       return Optional.of(TxLocation.parseFrom(raw));
     } catch (InvalidProtocolBufferException e) {
       throw new StorageCorruptionException("storage corruption: unparsable tx location", e);
+    }
+  }
+
+  @Override
+  public Optional<Transaction> tx(byte[] txHash) {
+    byte[] raw = get(txBodies, txHash, "tx_bodies");
+    if (raw == null) {
+      // Blocks committed before tx_bodies existed: the tx is only in its block.
+      Optional<TxLocation> at = txLocation(txHash);
+      if (at.isEmpty()) {
+        return Optional.empty();
+      }
+      var block =
+          block(at.get().getHeight())
+              .orElseThrow(
+                  () ->
+                      new StorageCorruptionException(
+                          "storage corruption: tx location names no block"));
+      if (at.get().getIndex() >= block.getBlock().getTxsCount()) {
+        throw new StorageCorruptionException("storage corruption: tx index points past its block");
+      }
+      return Optional.of(block.getBlock().getTxs(at.get().getIndex()));
+    }
+    try {
+      return Optional.of(Transaction.parseFrom(raw));
+    } catch (InvalidProtocolBufferException e) {
+      throw new StorageCorruptionException("storage corruption: unparsable tx in tx_bodies", e);
     }
   }
 
@@ -330,6 +388,7 @@ public final class RocksDbLedgerStore implements LedgerStore {
         byte[] location =
             TxLocation.newBuilder().setHeight(height).setIndex(i).build().toByteArray();
         batch.put(txs, hash, Checksummed.wrap(location));
+        batch.put(txBodies, hash, Checksummed.wrap(Canonical.bytes(tx)));
         byte[] wrappedHash = Checksummed.wrap(hash);
         batch.put(
             bySigner,
@@ -361,7 +420,12 @@ public final class RocksDbLedgerStore implements LedgerStore {
     } catch (RocksDBException e) {
       throw new StorageException("commit of height " + height + " failed: " + e.getMessage(), e);
     }
-    tip = new Tip(height, blockId.clone(), committed.getStateHashAfter().toByteArray());
+    tip =
+        new Tip(
+            height,
+            blockId.clone(),
+            committed.getStateHashAfter().toByteArray(),
+            header.getTimeMs());
   }
 
   @Override

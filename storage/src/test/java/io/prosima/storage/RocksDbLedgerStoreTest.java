@@ -109,6 +109,26 @@ class RocksDbLedgerStoreTest {
   }
 
   @Test
+  void theLastBlockTimeAndEachTxAreReadWithoutParsingABlockAfterReopening() throws Exception {
+    Transaction t1 = tx(SIGNER_A, 1, "img-1");
+    Transaction t2 = tx(SIGNER_B, 1, "img-2");
+    try (RocksDbLedgerStore store = RocksDbLedgerStore.open(dir)) {
+      assertTrue(store.lastBlockTimeMs().isEmpty());
+      commit(store, List.of(t1), writes());
+      commit(store, List.of(t2), writes());
+      assertEquals(1002, store.lastBlockTimeMs().getAsLong());
+    }
+    try (RocksDbLedgerStore store = RocksDbLedgerStore.open(dir)) {
+      long parsed = store.blocksParsed(); // the tip check at open reads the tip's block
+      assertEquals(1002, store.lastBlockTimeMs().getAsLong());
+      assertEquals(t1, store.tx(TxCodec.hash(t1)).orElseThrow());
+      assertEquals(t2, store.tx(TxCodec.hash(t2)).orElseThrow());
+      assertTrue(store.tx(new byte[32]).isEmpty());
+      assertEquals(parsed, store.blocksParsed());
+    }
+  }
+
+  @Test
   void indexesPageThroughTransactionsOfOneImageOrSignerOnly() throws Exception {
     try (RocksDbLedgerStore store = RocksDbLedgerStore.open(dir)) {
       for (int b = 0; b < 5; b++) {
@@ -222,7 +242,15 @@ class RocksDbLedgerStoreTest {
     List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
     List<String> names =
         List.of(
-            "default", "blocks", "block_ids", "txs", "by_image", "by_signer", "state", "fragments");
+            "default",
+            "blocks",
+            "block_ids",
+            "txs",
+            "by_image",
+            "by_signer",
+            "state",
+            "fragments",
+            "tx_bodies");
     for (String n : names) {
       descriptors.add(
           new ColumnFamilyDescriptor(n.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));

@@ -4,7 +4,6 @@ import io.prosima.node.LedgerNode;
 import io.prosima.node.NodeConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -17,6 +16,12 @@ import picocli.CommandLine.Option;
 final class NodeCommand {
   @Command(name = "start", mixinStandardHelpOptions = true, description = "Start a validator.")
   static final class Start implements Callable<Integer> {
+    /**
+     * Exit code of a node that stopped on a fatal error (sysexits EX_SOFTWARE), distinct from the 1
+     * and 2 of refused input.
+     */
+    static final int EXIT_FATAL = 70;
+
     @Option(
         names = "--home",
         required = true,
@@ -46,14 +51,7 @@ final class NodeCommand {
       } catch (io.prosima.genesis.GenesisException | io.prosima.storage.StorageException e) {
         throw new CliException(e.getMessage(), e);
       }
-      CountDownLatch stopped = new CountDownLatch(1);
-      Runtime.getRuntime()
-          .addShutdownHook(
-              new Thread(
-                  () -> {
-                    node.close();
-                    stopped.countDown();
-                  }));
+      Runtime.getRuntime().addShutdownHook(new Thread(node::close));
       System.out.println(
           "node "
               + node.self().getName()
@@ -61,7 +59,19 @@ final class NodeCommand {
               + node.grpcPort()
               + (node.metricsPort() > 0 ? "; metrics on port " + node.metricsPort() : ""));
       System.out.flush();
-      stopped.await();
+      return waitForStop(node);
+    }
+
+    /**
+     * Waits until the node stops. A node that stopped on its own (a fatal error) exits with {@link
+     * #EXIT_FATAL}, so a supervisor restarts it; a node stopped by a signal exits normally.
+     */
+    static int waitForStop(LedgerNode node) throws InterruptedException {
+      var failure = node.awaitStopped();
+      if (failure.isPresent()) {
+        System.err.println("error: node stopped on a fatal error: " + failure.get());
+        return EXIT_FATAL;
+      }
       return 0;
     }
   }

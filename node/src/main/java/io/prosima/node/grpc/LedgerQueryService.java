@@ -32,6 +32,7 @@ import io.prosima.storage.TxPage;
 import io.prosima.storage.TxRef;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /** Ledger queries: status, blocks, transactions with inclusion proofs, indexes, block stream. */
 final class LedgerQueryService extends LedgerQueryGrpc.LedgerQueryImplBase {
@@ -41,19 +42,31 @@ final class LedgerQueryService extends LedgerQueryGrpc.LedgerQueryImplBase {
   /** A block stream re-checks for new heights at least this often (and on every commit). */
   static final long STREAM_POLL_MS = 1_000;
 
+  /**
+   * A block stream whose client reads nothing for this long is ended: the server never queues more
+   * than what the transport buffers plus one block for a client that does not read.
+   */
+  static final long STREAM_STALL_MS_MAX = 30_000;
+
   private final LedgerCore core;
   private final ImageAccess access;
   private final ByteString nodeKey;
   private final ExecutorService streamThreads;
   private final Semaphore streamSlots;
+  private final long streamStallMsMax;
 
   LedgerQueryService(
-      LedgerCore core, ByteString nodeKey, ExecutorService streamThreads, int streamsMax) {
+      LedgerCore core,
+      ByteString nodeKey,
+      ExecutorService streamThreads,
+      int streamsMax,
+      long streamStallMsMax) {
     this.core = core;
     this.access = new ImageAccess(core);
     this.nodeKey = nodeKey;
     this.streamThreads = streamThreads;
     this.streamSlots = new Semaphore(streamsMax);
+    this.streamStallMsMax = streamStallMsMax;
   }
 
   @Override
@@ -70,10 +83,7 @@ final class LedgerQueryService extends LedgerQueryGrpc.LedgerQueryImplBase {
                   .setNodeKey(nodeKey);
           store.lastBlockId().ifPresent(id -> s.setLastBlockId(ByteString.copyFrom(id)));
           store.lastStateHash().ifPresent(h -> s.setStateHash(ByteString.copyFrom(h)));
-          if (store.height() > 0) {
-            s.setLastBlockTimeMs(
-                store.block(store.height()).orElseThrow().getBlock().getHeader().getTimeMs());
-          }
+          store.lastBlockTimeMs().ifPresent(s::setLastBlockTimeMs);
           out.onNext(s.build());
           out.onCompleted();
         });
@@ -250,13 +260,20 @@ final class LedgerQueryService extends LedgerQueryGrpc.LedgerQueryImplBase {
   private TxListResponse listResponse(TxPage page) {
     TxListResponse.Builder r = TxListResponse.newBuilder();
     for (TxRef ref : page.txs()) {
-      var block = core.store().block(ref.height()).orElseThrow();
+      // One tx read by hash: a page of 1,000 txs must not parse 1,000 blocks.
+      var tx =
+          core.store()
+              .tx(ref.txHash())
+              .orElseThrow(
+                  () ->
+                      new StorageCorruptionException(
+                          "storage corruption: an index names a tx that is not stored"));
       r.addTxs(
           TxSummary.newBuilder()
               .setTxHash(ByteString.copyFrom(ref.txHash()))
               .setHeight(ref.height())
               .setIndex(ref.index())
-              .setTx(block.getBlock().getTxs(ref.index())));
+              .setTx(tx));
     }
     return r.setNextPageToken(ByteString.copyFrom(page.nextToken())).build();
   }
@@ -311,15 +328,42 @@ final class LedgerQueryService extends LedgerQueryGrpc.LedgerQueryImplBase {
           Status.RESOURCE_EXHAUSTED.withDescription("too many block streams").asRuntimeException());
       return;
     }
+    // The client's readiness wakes the stream thread; a client that does not read is never sent
+    // more than the transport's buffer plus one block, and is ended after streamStallMsMax.
+    Object readiness = new Object();
+    Runnable wake =
+        () -> {
+          synchronized (readiness) {
+            readiness.notifyAll();
+          }
+        };
+    call.setOnReadyHandler(wake);
+    call.setOnCancelHandler(wake);
     long from = Math.max(1, request.getFromHeight());
     streamThreads.execute(
         () -> {
+          boolean released = false;
           try {
             long next = from;
             while (!call.isCancelled()) {
               if (next > core.store().height()) {
                 core.hub().awaitHeight(next, STREAM_POLL_MS);
                 continue;
+              }
+              if (!awaitReady(call, readiness)) {
+                if (!call.isCancelled()) {
+                  // Free the slot first: the client may subscribe again as soon as it hears.
+                  streamSlots.release();
+                  released = true;
+                  call.onError(
+                      Status.RESOURCE_EXHAUSTED
+                          .withDescription(
+                              "block stream ended: the client read nothing for "
+                                  + streamStallMsMax
+                                  + " ms")
+                          .asRuntimeException());
+                }
+                return;
               }
               CommittedBlock block = core.store().block(next).orElseThrow();
               synchronized (call) {
@@ -337,9 +381,30 @@ final class LedgerQueryService extends LedgerQueryGrpc.LedgerQueryImplBase {
             call.onError(
                 Status.INTERNAL.withDescription("block stream failed").asRuntimeException());
           } finally {
-            streamSlots.release();
+            if (!released) {
+              streamSlots.release();
+            }
           }
         });
+  }
+
+  /**
+   * Waits until the client can take a message. False when it stays not ready for {@link
+   * #streamStallMsMax} or the call is cancelled.
+   */
+  private boolean awaitReady(ServerCallStreamObserver<?> call, Object readiness)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(streamStallMsMax);
+    synchronized (readiness) {
+      while (!call.isReady()) {
+        long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (call.isCancelled() || leftMs <= 0) {
+          return false;
+        }
+        readiness.wait(leftMs);
+      }
+    }
+    return true;
   }
 
   private static io.grpc.StatusRuntimeException invalid(String message) {

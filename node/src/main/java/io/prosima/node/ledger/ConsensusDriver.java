@@ -100,6 +100,7 @@ public final class ConsensusDriver implements AutoCloseable {
   private final Thread thread;
   private final TreeMap<Long, CommittedBlock> syncedAhead = new TreeMap<>();
   private volatile Consumer<GossipBody> network = body -> {};
+  private volatile Consumer<Throwable> onFatal = e -> {};
   private volatile boolean running = true;
   private volatile int round;
   private final AtomicLong blocksSynced = new AtomicLong();
@@ -157,6 +158,14 @@ public final class ConsensusDriver implements AutoCloseable {
   /** Where broadcasts go (the p2p overlay); a chain of one validator needs none. */
   public void connect(Consumer<GossipBody> network) {
     this.network = network;
+  }
+
+  /**
+   * Called once, on the consensus thread, when it dies of an error. The thread owns the core and
+   * the store's write side, so the node cannot go on without it: the handler must stop the node.
+   */
+  public void onFatal(Consumer<Throwable> handler) {
+    this.onFatal = handler;
   }
 
   public void start() {
@@ -265,8 +274,10 @@ public final class ConsensusDriver implements AutoCloseable {
     } catch (StorageException e) {
       // A failed durable write leaves the node unable to promise anything: stop taking part.
       log.error("consensus stopped: durable write failed: {}", e.getMessage());
-    } catch (RuntimeException e) {
+      onFatal.accept(e);
+    } catch (RuntimeException | Error e) {
       log.error("consensus stopped by an unexpected error", e);
+      onFatal.accept(e);
     }
   }
 
