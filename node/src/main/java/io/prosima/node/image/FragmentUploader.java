@@ -32,6 +32,9 @@ import java.util.concurrent.Future;
  * every fragment it lists is durably stored and receipted (all s per tile, never fewer).
  */
 final class FragmentUploader {
+  /** Fragment bytes per Put; well under the node's 16 MiB request limit. */
+  static final long PUT_BYTES_MAX = 4L << 20;
+
   private final ChainNodes nodes;
   private final ExecutorService calls;
 
@@ -88,7 +91,8 @@ final class FragmentUploader {
       for (var e : pending.entrySet()) {
         results.put(
             e.getKey(),
-            calls.submit(() -> put(e.getKey(), imageId, epoch, e.getValue(), fragments, hashes)));
+            calls.submit(
+                () -> putAll(e.getKey(), imageId, epoch, e.getValue(), fragments, hashes)));
       }
       for (var e : results.entrySet()) {
         String problem;
@@ -133,6 +137,36 @@ final class FragmentUploader {
       if (!failed.contains(candidate) && !taken.contains(candidate)) {
         return candidate;
       }
+    }
+    return null;
+  }
+
+  /**
+   * Everything for one node, in Puts of at most {@link #PUT_BYTES_MAX} (nodes refuse requests above
+   * 16 MiB); null when every receipt checks, else what went wrong.
+   */
+  private String putAll(
+      ByteString node,
+      String imageId,
+      int epoch,
+      List<int[]> items,
+      byte[][][] fragments,
+      byte[][][] hashes) {
+    int from = 0;
+    while (from < items.size()) {
+      int to = from;
+      long bytes = 0;
+      while (to < items.size()
+          && (to == from
+              || bytes + fragments[items.get(to)[0]][items.get(to)[1]].length <= PUT_BYTES_MAX)) {
+        bytes += fragments[items.get(to)[0]][items.get(to)[1]].length;
+        to++;
+      }
+      String problem = put(node, imageId, epoch, items.subList(from, to), fragments, hashes);
+      if (problem != null) {
+        return problem;
+      }
+      from = to;
     }
     return null;
   }
