@@ -162,15 +162,11 @@ public final class LedgerNode implements AutoCloseable {
     }
     P2pHandler handler =
         new P2pHandler() {
-          // p2p relays a body only on ACCEPT. The driver checks signatures later, on its own
-          // thread; it is the place to refuse bad bodies once it can tell before queueing.
+          // p2p relays a body only on ACCEPT: consensus messages are checked (signature, signer,
+          // height window, canonical bytes) before that; tx batches are checked by admission.
           @Override
           public Verdict onGossip(ByteString origin, GossipBody body) {
-            if (body.getKindCase() == GossipBody.KindCase.KIND_NOT_SET) {
-              return Verdict.REFUSE;
-            }
-            consensus.onGossip(body);
-            return Verdict.ACCEPT;
+            return consensus.onGossip(body) ? Verdict.ACCEPT : Verdict.REFUSE;
           }
 
           // The core checks certificates later; its refusals do not reach p2p's sync score yet.

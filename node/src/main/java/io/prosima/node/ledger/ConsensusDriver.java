@@ -67,6 +67,12 @@ public final class ConsensusDriver implements AutoCloseable {
   /** Gossiped tx batches waiting for admission, at most; more are dropped (gossip, not clients). */
   static final int PEER_TX_BATCHES_QUEUED_MAX = 1_024;
 
+  /** Bytes of peer consensus messages waiting in the queue, at most (a proposal can be large). */
+  static final long PEER_EVENTS_QUEUED_BYTES_MAX = 256L << 20;
+
+  /** Bytes of gossiped tx batches waiting for admission, at most. */
+  static final long PEER_TX_BATCHES_QUEUED_BYTES_MAX = 64L << 20;
+
   /** Synced blocks held for later heights, at most. */
   static final int SYNCED_BLOCKS_HELD_MAX = 256;
 
@@ -95,6 +101,11 @@ public final class ConsensusDriver implements AutoCloseable {
   private final Clock clock;
   private long evidenceNonce;
   private final LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
+  private final ValidatorSet validators;
+  private final java.util.concurrent.atomic.AtomicLong queuedPeerBytes =
+      new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong queuedTxBytes =
+      new java.util.concurrent.atomic.AtomicLong();
   private final ScheduledExecutorService timers;
   private final ThreadPoolExecutor peerAdmission;
   private final Thread thread;
@@ -117,6 +128,7 @@ public final class ConsensusDriver implements AutoCloseable {
       LedgerCore core, TxAdmission admission, KeyFile key, BftConfig config, Clock clock)
       throws StorageException {
     this.core = core;
+    this.validators = new ValidatorSet(core.genesis);
     this.admission = admission;
     this.key = key;
     this.clock = clock;
@@ -128,7 +140,7 @@ public final class ConsensusDriver implements AutoCloseable {
     this.bft =
         new BftCore(
             config,
-            new ValidatorSet(core.genesis),
+            validators,
             key.getEd25519PrivateKey().toByteArray(),
             validator,
             core.store.height() + 1,
@@ -174,28 +186,62 @@ public final class ConsensusDriver implements AutoCloseable {
 
   // ---- Inputs, from any thread ----------------------------------------------------------------
 
-  /** A gossip body from a peer (p2p thread: must not block). */
-  public void onGossip(GossipBody body) {
+  /**
+   * A gossip body from a peer (p2p thread: must not block). Returns whether it was taken; p2p
+   * relays only what was taken, so forged, malformed or far-future messages stop at the first
+   * honest node (see {@link PeerMessageCheck}).
+   */
+  public boolean onGossip(GossipBody body) {
     if (body.hasConsensus()) {
       ConsensusMessage m = body.getConsensus();
-      if (inbox.size() >= PEER_EVENTS_QUEUED_MAX) {
-        // Peers outrun this node: drop (their own re-sends bring what matters back later).
+      String problem =
+          PeerMessageCheck.check(m, core.genesis.getChainId(), validators, core.store.height());
+      int size = m.getSerializedSize();
+      if (problem != null
+          || inbox.size() >= PEER_EVENTS_QUEUED_MAX
+          || queuedPeerBytes.get() + size > PEER_EVENTS_QUEUED_BYTES_MAX) {
+        // Refused, or peers outrun this node (their own re-sends bring what matters back later).
         dropped.incrementAndGet();
-        return;
+        return false;
       }
+      queuedPeerBytes.addAndGet(size);
       inbox.add(
-          m.hasProposal()
-              ? new Event.ProposalReceived(m.getProposal())
-              : new Event.VoteReceived(m.getVote()));
+          new PeerEvent(
+              m.hasProposal()
+                  ? new Event.ProposalReceived(m.getProposal())
+                  : new Event.VoteReceived(m.getVote()),
+              size));
+      return true;
     } else if (body.hasTxs()) {
       List<Transaction> txs = body.getTxs().getTxsList();
-      peerAdmission.execute(
-          () -> {
-            admission.admitFromPeer(txs);
-            inbox.add(new TxsArrived());
-          });
+      int size = body.getTxs().getSerializedSize();
+      if (queuedTxBytes.addAndGet(size) > PEER_TX_BATCHES_QUEUED_BYTES_MAX) {
+        queuedTxBytes.addAndGet(-size);
+        dropped.incrementAndGet();
+        return false;
+      }
+      try {
+        peerAdmission.execute(
+            () -> {
+              try {
+                admission.admitFromPeer(txs);
+              } finally {
+                queuedTxBytes.addAndGet(-size);
+              }
+              inbox.add(new TxsArrived());
+            });
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        queuedTxBytes.addAndGet(-size);
+        return false;
+      }
+      // Relayed before admission checked each tx; admission refuses bad ones on every node.
+      return true;
     }
+    return false;
   }
+
+  /** A peer's consensus message in the queue, with its size for the byte bound. */
+  private record PeerEvent(Event event, int bytes) {}
 
   /** Blocks a peer sent for block sync; the core checks each certificate before committing. */
   public void onSyncedBlocks(List<CommittedBlock> blocks) {
@@ -260,7 +306,10 @@ public final class ConsensusDriver implements AutoCloseable {
     try {
       while (running) {
         Object in = inbox.poll(waitMs(), TimeUnit.MILLISECONDS);
-        if (in instanceof Event e) {
+        if (in instanceof PeerEvent p) {
+          queuedPeerBytes.addAndGet(-p.bytes());
+          process(bft.onEvent(p.event()));
+        } else if (in instanceof Event e) {
           process(bft.onEvent(e));
         } else if (in instanceof Synced s) {
           holdSynced(s.blocks());
