@@ -1,0 +1,273 @@
+package io.prosima.testnet.launch;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnknownFieldSet;
+import io.prosima.consensus.bft.Signing;
+import io.prosima.genesis.ChainLayout;
+import io.prosima.genesis.KeyFiles;
+import io.prosima.genesis.OverlayTopology;
+import io.prosima.genesis.ValidatorSet;
+import io.prosima.node.client.NodeClient;
+import io.prosima.p2p.BlockSource;
+import io.prosima.p2p.P2pConfig;
+import io.prosima.p2p.P2pHandler;
+import io.prosima.p2p.P2pNetwork;
+import io.prosima.p2p.Verdict;
+import io.prosima.proto.v1.Block;
+import io.prosima.proto.v1.BlockHeader;
+import io.prosima.proto.v1.BlockResponse;
+import io.prosima.proto.v1.CommittedBlock;
+import io.prosima.proto.v1.ConsensusMessage;
+import io.prosima.proto.v1.Genesis;
+import io.prosima.proto.v1.GetBlockRequest;
+import io.prosima.proto.v1.GossipBody;
+import io.prosima.proto.v1.KeyFile;
+import io.prosima.proto.v1.Proposal;
+import io.prosima.proto.v1.StatusRequest;
+import io.prosima.proto.v1.Validator;
+import io.prosima.proto.v1.Vote;
+import io.prosima.proto.v1.VoteType;
+import io.prosima.proto.wire.BlockCodec;
+import io.prosima.proto.wire.Ed25519Keys;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real processes: three honest validators of a 4-validator testnet, and this test joining the
+ * overlay with validator-3's key as a Byzantine participant. For 15 s it sends, every 200 ms,
+ * precommits carrying an unknown field, votes whose signature does not verify, validly signed votes
+ * for a height far in the future, equivocating prevotes, and proposals whose block claims a time
+ * near 2^63. The honest three must keep committing, and every node's blocks and certificates must
+ * agree and verify.
+ */
+class ByzantinePeerProcessTest {
+  static final int BYZANTINE = 3;
+  static final long ATTACK_MS = 15_000;
+  static final long ATTACK_INTERVAL_MS = 200;
+  static final long HEIGHTS_DURING_ATTACK_MIN = 5;
+
+  @TempDir Path dir;
+  private final SecureRandom random = new SecureRandom();
+
+  @Test
+  void malformedMessagesFromAByzantineValidatorNeitherHaltNorSplitTheHonestThree()
+      throws Exception {
+    LocalTestnet net = LocalTestnet.create(dir.resolve("tn"), 4, 1, LocalTestnet.freeBasePort(4));
+    Genesis genesis = net.genesis();
+    KeyFile evil = KeyFiles.read(net.home(BYZANTINE).resolve(ChainLayout.NODE_KEY_FILE));
+    List<NodeClient> clients = new ArrayList<>();
+    try {
+      for (int i = 0; i < 4; i++) {
+        if (i != BYZANTINE) {
+          net.start(i);
+        }
+      }
+      for (int i = 0; i < 4; i++) {
+        if (i != BYZANTINE) {
+          clients.add(net.client(i, "auditor-0"));
+        }
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      while (System.nanoTime() < deadline && heightOrZero(clients.get(0)) < 2) {
+        Thread.sleep(200);
+      }
+      try (P2pNetwork peer = join(genesis, evil)) {
+        long before = height(clients.get(0));
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ATTACK_MS);
+        while (System.nanoTime() < end) {
+          long next = height(clients.get(0)) + 1;
+          for (ConsensusMessage m : attack(genesis.getChainId(), next, evil)) {
+            peer.broadcast(GossipBody.newBuilder().setConsensus(m).build());
+          }
+          Thread.sleep(ATTACK_INTERVAL_MS);
+        }
+        long after = height(clients.get(0));
+        assertTrue(
+            after - before >= HEIGHTS_DURING_ATTACK_MIN,
+            "the honest validators went only from height " + before + " to " + after);
+      }
+      // Every honest node: the same block at every height, each certificate verifying.
+      long top = Long.MAX_VALUE;
+      for (NodeClient c : clients) {
+        top = Math.min(top, height(c));
+      }
+      Map<ByteString, Long> weights = new ValidatorSet(genesis).weights();
+      for (long h = 1; h <= top; h++) {
+        byte[] id = null;
+        for (NodeClient c : clients) {
+          BlockResponse b = c.query().getBlock(GetBlockRequest.newBuilder().setHeight(h).build());
+          byte[] here = BlockCodec.blockId(b.getBlock().getHeader());
+          assertNull(
+              BlockCodec.checkCommit(genesis.getChainId(), here, b.getCommit(), weights),
+              "certificate of height " + h);
+          if (id == null) {
+            id = here;
+          } else {
+            assertArrayEquals(id, here, "block " + h + " differs");
+          }
+        }
+      }
+    } finally {
+      clients.forEach(NodeClient::close);
+      net.stopAll();
+    }
+  }
+
+  /** The height, or 0 while the node does not answer yet (it is starting). */
+  private static long heightOrZero(NodeClient c) {
+    try {
+      return height(c);
+    } catch (io.grpc.StatusRuntimeException e) {
+      return 0;
+    }
+  }
+
+  private static long height(NodeClient c) {
+    return c.query()
+        .withDeadlineAfter(5, TimeUnit.SECONDS)
+        .getStatus(StatusRequest.getDefaultInstance())
+        .getHeight();
+  }
+
+  private List<ConsensusMessage> attack(String chainId, long height, KeyFile key) {
+    List<ConsensusMessage> out = new ArrayList<>();
+    // A precommit whose signature covers an unknown field (it would sink any certificate).
+    Vote odd =
+        vote(chainId, height, VoteType.VOTE_TYPE_PRECOMMIT, key).toBuilder()
+            .clearSignature()
+            .setUnknownFields(
+                UnknownFieldSet.newBuilder()
+                    .addField(77, UnknownFieldSet.Field.newBuilder().addVarint(7).build())
+                    .build())
+            .build();
+    out.add(msg(vote(odd, key)));
+    // A vote whose signature does not verify.
+    Vote forged = vote(chainId, height, VoteType.VOTE_TYPE_PREVOTE, key);
+    byte[] sig = forged.getSignature().toByteArray();
+    sig[0] ^= 1;
+    out.add(msg(forged.toBuilder().setSignature(ByteString.copyFrom(sig)).build()));
+    // A valid vote for a height far in the future.
+    out.add(msg(vote(chainId, height + 10_000, VoteType.VOTE_TYPE_PREVOTE, key)));
+    // Equivocating prevotes for the next height.
+    out.add(msg(vote(chainId, height, VoteType.VOTE_TYPE_PREVOTE, key)));
+    out.add(msg(vote(chainId, height, VoteType.VOTE_TYPE_PREVOTE, key)));
+    // A proposal whose block claims a time no honest block could follow.
+    Proposal unsigned =
+        Proposal.newBuilder()
+            .setChainId(chainId)
+            .setHeight(height)
+            .setRound(0)
+            .setValidRound(-1)
+            .setProposer(key.getEd25519PublicKey())
+            .setBlock(
+                Block.newBuilder()
+                    .setHeader(
+                        BlockHeader.newBuilder()
+                            .setChainId(chainId)
+                            .setHeight(height)
+                            .setTimeMs(Long.MAX_VALUE - 1)
+                            .setPreviousHash(ByteString.copyFrom(new byte[32]))
+                            .setTxRoot(ByteString.copyFrom(new byte[32]))
+                            .setStateHash(ByteString.copyFrom(new byte[32]))
+                            .setProposer(key.getEd25519PublicKey())))
+            .build();
+    byte[] proposalSig =
+        Ed25519Keys.sign(
+            key.getEd25519PrivateKey().toByteArray(),
+            key.getEd25519PublicKey().toByteArray(),
+            Signing.proposalSigningBytes(unsigned));
+    out.add(
+        ConsensusMessage.newBuilder()
+            .setProposal(unsigned.toBuilder().setSignature(ByteString.copyFrom(proposalSig)))
+            .build());
+    return out;
+  }
+
+  private Vote vote(String chainId, long height, VoteType type, KeyFile key) {
+    byte[] blockId = new byte[32];
+    random.nextBytes(blockId);
+    return vote(
+        Vote.newBuilder()
+            .setChainId(chainId)
+            .setHeight(height)
+            .setRound(0)
+            .setType(type)
+            .setBlockId(ByteString.copyFrom(blockId))
+            .setValidator(key.getEd25519PublicKey())
+            .build(),
+        key);
+  }
+
+  /** Signs {@code unsigned} over its bytes as they are (unknown fields included). */
+  private static Vote vote(Vote unsigned, KeyFile key) {
+    byte[] sig =
+        Ed25519Keys.sign(
+            key.getEd25519PrivateKey().toByteArray(),
+            key.getEd25519PublicKey().toByteArray(),
+            BlockCodec.voteSigningBytes(unsigned));
+    return unsigned.toBuilder().setSignature(ByteString.copyFrom(sig)).build();
+  }
+
+  private static ConsensusMessage msg(Vote v) {
+    return ConsensusMessage.newBuilder().setVote(v).build();
+  }
+
+  /** Joins the overlay at validator-3's address with its key; ignores what it receives. */
+  private static P2pNetwork join(Genesis genesis, KeyFile key) throws Exception {
+    Validator self =
+        genesis.getValidatorsList().stream()
+            .filter(v -> v.getPublicKey().equals(key.getEd25519PublicKey()))
+            .findFirst()
+            .orElseThrow();
+    Map<ByteString, InetSocketAddress> neighbours = new HashMap<>();
+    for (Validator v : OverlayTopology.neighbours(genesis, self.getName())) {
+      neighbours.put(v.getPublicKey(), address(v.getP2PAddress()));
+    }
+    P2pHandler ignore =
+        new P2pHandler() {
+          @Override
+          public Verdict onGossip(ByteString origin, GossipBody body) {
+            return Verdict.REFUSE;
+          }
+
+          @Override
+          public Verdict onSyncedBlocks(ByteString peer, List<CommittedBlock> blocks) {
+            return Verdict.REFUSE;
+          }
+        };
+    BlockSource nothing =
+        new BlockSource() {
+          @Override
+          public long height() {
+            return 0;
+          }
+
+          @Override
+          public List<CommittedBlock> blocks(long fromHeight, int maxBlocks, long maxBytes) {
+            return List.of();
+          }
+        };
+    return P2pNetwork.start(
+        P2pConfig.defaults(genesis.getChainId(), key, address(self.getP2PAddress()), neighbours),
+        ignore,
+        nothing);
+  }
+
+  private static InetSocketAddress address(String hostPort) {
+    int colon = hostPort.lastIndexOf(':');
+    return new InetSocketAddress(
+        hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+  }
+}
