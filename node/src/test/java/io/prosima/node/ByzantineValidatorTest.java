@@ -64,7 +64,7 @@ class ByzantineValidatorTest {
             .regions(1)
             .equalWeights(true)
             .clients(1, 1, 0)
-            .basePort(20_000 + new SecureRandom().nextInt(30_000))
+            .basePort(TestChains.basePortBelowEphemeral())
             .build(new SecureRandom());
     ChainLayout.write(dir, chain);
     byzantine = chain.validatorKeys().get(3);

@@ -39,7 +39,7 @@ class EquivocationEvidenceTest {
             .regions(1)
             .equalWeights(true)
             .clients(1, 1, 0)
-            .basePort(20_000 + new SecureRandom().nextInt(30_000))
+            .basePort(TestChains.basePortBelowEphemeral())
             .build(new SecureRandom());
     ChainLayout.write(dir, chain);
     List<LedgerNode> honest = new ArrayList<>();

@@ -46,7 +46,7 @@ class MultiValidatorTest {
             .validators(4)
             .regions(2)
             .clients(2, 1, 0)
-            .basePort(20_000 + new SecureRandom().nextInt(30_000))
+            .basePort(TestChains.basePortBelowEphemeral())
             .build(new SecureRandom());
     ChainLayout.write(dir, chain);
     try {

@@ -24,6 +24,14 @@ public final class TestChains {
     return chain;
   }
 
+  /**
+   * A random base port for a multi-validator chain, below Linux's ephemeral range (32768 and up),
+   * where outgoing connections take their local ports and could collide with a node's listener.
+   */
+  public static int basePortBelowEphemeral() {
+    return 20_000 + new SecureRandom().nextInt(12_000);
+  }
+
   public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();

@@ -16,6 +16,7 @@ import io.prosima.imaging.io.PngImages;
 import io.prosima.imaging.model.ShippedModels;
 import io.prosima.node.LedgerNode;
 import io.prosima.node.NodeConfig;
+import io.prosima.node.TestChains;
 import io.prosima.node.client.NodeClient;
 import io.prosima.proto.v1.AccessRevoke;
 import io.prosima.proto.v1.FragmentRef;
@@ -75,8 +76,7 @@ class ImagePipelineTest {
             .validators(4)
             .regions(2)
             .clients(3, 1, 0)
-            // Below the ephemeral range (32768+), where outgoing connections take their ports.
-            .basePort(20_000 + new SecureRandom().nextInt(12_000))
+            .basePort(TestChains.basePortBelowEphemeral())
             .build(new SecureRandom());
     ChainLayout.write(dir, chain);
     for (int i = 0; i < 4; i++) {
