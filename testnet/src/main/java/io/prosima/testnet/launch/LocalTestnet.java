@@ -192,10 +192,15 @@ public final class LocalTestnet {
    * A base port B such that the 3·validators ports B..B+3·validators-1 are free on 127.0.0.1 right
    * now (for tests and benchmarks; another process may still take one before the nodes start).
    */
+  /** The lowest port Linux hands out to outgoing connections (ip_local_port_range). */
+  static final int EPHEMERAL_PORT_MIN = 32_768;
+
   public static int freeBasePort(int validators) {
     int span = 3 * validators;
     for (int attempt = 0; attempt < 200; attempt++) {
-      int base = ThreadLocalRandom.current().nextInt(20_000, 60_000 - span);
+      // Below Linux's ephemeral range (32768 and up): a port there can be taken by any outgoing
+      // connection between this check and the node's bind.
+      int base = ThreadLocalRandom.current().nextInt(20_000, EPHEMERAL_PORT_MIN - span);
       boolean free = true;
       for (int p = base; p < base + span && free; p++) {
         free = portFree("127.0.0.1", p);
