@@ -188,13 +188,13 @@ public final class LocalTestnet {
     }
   }
 
+  /** The lowest port Linux hands out to outgoing connections (ip_local_port_range). */
+  static final int EPHEMERAL_PORT_MIN = 32_768;
+
   /**
    * A base port B such that the 3·validators ports B..B+3·validators-1 are free on 127.0.0.1 right
    * now (for tests and benchmarks; another process may still take one before the nodes start).
    */
-  /** The lowest port Linux hands out to outgoing connections (ip_local_port_range). */
-  static final int EPHEMERAL_PORT_MIN = 32_768;
-
   public static int freeBasePort(int validators) {
     int span = 3 * validators;
     for (int attempt = 0; attempt < 200; attempt++) {
