@@ -85,7 +85,7 @@ public final class BlockCodec {
               cert.getRound(),
               blockId,
               sig.getValidator().toByteArray());
-      if (!Ed25519Keys.verify(
+      if (!VerifiedVotes.verify(
           sig.getValidator().toByteArray(),
           voteSigningBytes(vote),
           sig.getSignature().toByteArray())) {
