@@ -34,7 +34,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +46,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,13 +63,13 @@ public final class P2pNetwork implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(P2pNetwork.class);
 
   static final int LENGTH_FIELD_BYTES = 4;
-  static final int GOSSIP_SEEN_ENTRIES_MAX = 200_000;
+  public static final int GOSSIP_SEEN_ENTRIES_MAX = 200_000;
 
   /**
    * A body seen this recently is a duplicate; after it, an identical body floods again. Below the
    * consensus driver's re-send interval (1 s), so its byte-identical re-sends still travel.
    */
-  static final long GOSSIP_SEEN_EXPIRY_MS = 500;
+  public static final long GOSSIP_SEEN_EXPIRY_MS = 500;
 
   static final long SYNC_REQUEST_TIMEOUT_MS = 2_000;
   static final int SYNC_REQUESTS_QUEUED_MAX = 16;
@@ -92,13 +90,11 @@ public final class P2pNetwork implements AutoCloseable {
   private final PendingHandshakes pendingHandshakes =
       new PendingHandshakes(
           P2pConfig.PENDING_HANDSHAKES_MAX, P2pConfig.PENDING_HANDSHAKES_PER_ADDRESS_MAX);
-  private final GossipSeen seen =
-      new GossipSeen(GOSSIP_SEEN_ENTRIES_MAX, TimeUnit.MILLISECONDS.toNanos(GOSSIP_SEEN_EXPIRY_MS));
+  private final GossipRouter router;
   private final SyncState sync;
   private final Map<ByteString, Peer> peers = new ConcurrentHashMap<>();
   // Read by event loops (register) while start() may still be adding to it.
   private final Map<ByteString, Dialer> dialers = new ConcurrentHashMap<>();
-  private final AtomicLong sequence;
   private final EventLoopGroup group;
   private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final ScheduledExecutorService timer;
@@ -122,7 +118,13 @@ public final class P2pNetwork implements AutoCloseable {
             P2pConfig.SYNC_CLAIM_LEAD_MAX_HEIGHTS);
     // Random start: a restarted node's new messages are not mistaken for its old ones that
     // neighbours still remember. Kept below 2^62 so it never wraps.
-    this.sequence = new AtomicLong(new SecureRandom().nextLong() >>> 2);
+    this.router =
+        new GossipRouter(
+            self,
+            config.gossipTtl(),
+            GOSSIP_SEEN_ENTRIES_MAX,
+            TimeUnit.MILLISECONDS.toNanos(GOSSIP_SEEN_EXPIRY_MS),
+            new SecureRandom().nextLong() >>> 2);
     String name = "p2p-" + PeerKeyOrder.shortKey(self);
     this.group =
         new NioEventLoopGroup(EVENT_LOOP_THREADS, new DefaultThreadFactory(name + "-io", true));
@@ -273,21 +275,19 @@ public final class P2pNetwork implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("p2p network is closed");
     }
-    Gossip gossip =
-        Gossip.newBuilder()
-            .setOrigin(self)
-            .setSequence(sequence.getAndIncrement())
-            .setTtl(config.gossipTtl())
-            .setBody(body)
+    // Checked before the body is marked seen: a body too large to send must not block a copy.
+    // (The largest sequence and ttl stand in for the real ones.)
+    PeerFrame largest =
+        PeerFrame.newBuilder()
+            .setGossip(
+                Gossip.newBuilder().setOrigin(self).setSequence(-1).setTtl(255).setBody(body))
             .build();
-    PeerFrame frame = PeerFrame.newBuilder().setGossip(gossip).build();
-    if (!fits(frame)) {
+    if (!fits(largest)) {
       throw new IllegalArgumentException(
-          "gossip of " + frame.getSerializedSize() + " bytes is over the frame limit");
+          "gossip of " + largest.getSerializedSize() + " bytes is over the frame limit");
     }
-    // Our own body coming back from a neighbour is a duplicate.
-    seen.firstSeen(body.toByteString(), System.nanoTime());
-    sendToAll(frame, null);
+    Gossip gossip = router.originate(body, System.nanoTime());
+    sendToAll(PeerFrame.newBuilder().setGossip(gossip).build(), null);
   }
 
   /** Neighbours connected now (TLS and Hello done). */
@@ -393,36 +393,27 @@ public final class P2pNetwork implements AutoCloseable {
   }
 
   void onGossip(Peer from, Gossip gossip) {
-    ByteString origin = gossip.getOrigin();
-    if (origin.equals(self)) {
-      counters.duplicatesIgnored.increment();
-      return;
-    }
-    if (!gossip.hasBody() || origin.isEmpty()) {
-      counters.framesDropped.increment();
-      return;
-    }
-    // By content: origin and sequence are not signed (see GossipSeen).
-    if (!seen.firstSeen(gossip.getBody().toByteString(), System.nanoTime())) {
-      counters.duplicatesIgnored.increment();
-      return;
-    }
-    // Relay only what the node accepts: a neighbour must not make us flood junk at the cost of
-    // every hop's queues (see P2pHandler#onGossip).
-    Verdict verdict;
-    try {
-      verdict = handler.onGossip(origin, gossip.getBody());
-    } catch (RuntimeException e) {
-      log.warn("p2p: gossip handler failed", e);
-      verdict = Verdict.REFUSE;
-    }
-    if (verdict != Verdict.ACCEPT) {
-      counters.gossipRefused.increment();
-      return;
-    }
-    int ttl = Math.min(gossip.getTtl(), config.gossipTtl());
-    if (ttl > 1) {
-      sendToAll(PeerFrame.newBuilder().setGossip(gossip.toBuilder().setTtl(ttl - 1)).build(), from);
+    GossipRouter.Outcome outcome =
+        router.receive(
+            gossip,
+            System.nanoTime(),
+            g -> {
+              try {
+                return handler.onGossip(g.getOrigin(), g.getBody());
+              } catch (RuntimeException e) {
+                log.warn("p2p: gossip handler failed", e);
+                return Verdict.REFUSE;
+              }
+            });
+    switch (outcome.fate()) {
+      case DUPLICATE -> counters.duplicatesIgnored.increment();
+      case MALFORMED -> counters.framesDropped.increment();
+      case REFUSED -> counters.gossipRefused.increment();
+      case ACCEPTED -> {
+        if (outcome.relay() != null) {
+          sendToAll(PeerFrame.newBuilder().setGossip(outcome.relay()).build(), from);
+        }
+      }
     }
   }
 
@@ -529,20 +520,8 @@ public final class P2pNetwork implements AutoCloseable {
       counters.framesDropped.increment();
       return;
     }
-    long maxBytes = config.frameBytesMax() - P2pConfig.SYNC_RESPONSE_HEADROOM_BYTES;
-    List<CommittedBlock> blocks = new ArrayList<>(source.blocks(fromHeight, maxBlocks, maxBytes));
-    // The source may overshoot maxBytes by a block: trim until the frame fits.
-    PeerFrame frame;
-    while (true) {
-      frame =
-          PeerFrame.newBuilder()
-              .setSyncResponse(SyncResponse.newBuilder().addAllBlocks(blocks))
-              .build();
-      if (fits(frame) || blocks.isEmpty()) {
-        break;
-      }
-      blocks.remove(blocks.size() - 1);
-    }
+    SyncResponse response = SyncState.answer(source, fromHeight, maxBlocks, config.frameBytesMax());
+    PeerFrame frame = PeerFrame.newBuilder().setSyncResponse(response).build();
     counters.syncRequestsServed.increment();
     send(to, frame);
   }

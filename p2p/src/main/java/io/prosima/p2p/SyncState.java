@@ -2,7 +2,10 @@ package io.prosima.p2p;
 
 import com.google.protobuf.ByteString;
 import io.prosima.proto.v1.CommittedBlock;
+import io.prosima.proto.v1.PeerFrame;
+import io.prosima.proto.v1.SyncResponse;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -10,7 +13,7 @@ import java.util.Map;
 
 /**
  * Decides when to ask which neighbour for blocks. No I/O; time comes in as nanoseconds.
- * Thread-safe.
+ * Thread-safe. The node's {@link P2pNetwork} and the deterministic simulator both use it.
  *
  * <p>Why not simply the neighbour claiming the greatest height: the claim is unsigned, so a liar
  * claiming a huge height would be asked every time and could stall sync by answering nothing.
@@ -21,8 +24,8 @@ import java.util.Map;
  * behind; the cap moves up as blocks are applied. Blocks handed to the node and not yet applied,
  * plus the answer in flight, stay under {@code heldBytesMax}.
  */
-final class SyncState {
-  static final int BLOCKS_PER_REQUEST_MAX = 64;
+public final class SyncState {
+  public static final int BLOCKS_PER_REQUEST_MAX = 64;
 
   /**
    * Scores stay in [-SCORE_LIMIT, 0]: a good answer earns 1 back up to 0, so a neighbour that
@@ -33,7 +36,7 @@ final class SyncState {
   /** What a bad or missing answer costs. */
   static final int SCORE_PENALTY = 4;
 
-  record Request(ByteString peer, long fromHeight, int maxBlocks) {}
+  public record Request(ByteString peer, long fromHeight, int maxBlocks) {}
 
   private record Outstanding(ByteString peer, long fromHeight, long sentNanos) {}
 
@@ -56,7 +59,7 @@ final class SyncState {
    * @param answerBytesMax the largest answer (a frame)
    * @param claimLeadMaxHeights how far a claim may lead the best other claim and still count
    */
-  SyncState(
+  public SyncState(
       long requestTimeoutNanos, long heldBytesMax, long answerBytesMax, long claimLeadMaxHeights) {
     if (requestTimeoutNanos < 1 || answerBytesMax < 1 || claimLeadMaxHeights < 1) {
       throw new IllegalArgumentException("timeout, answer bytes and claim lead must be >= 1");
@@ -71,7 +74,8 @@ final class SyncState {
   }
 
   /** The request to send now, or null when we are not behind, one is outstanding, or no room. */
-  synchronized Request next(long ourHeight, Map<ByteString, Long> peerHeights, long nowNanos) {
+  public synchronized Request next(
+      long ourHeight, Map<ByteString, Long> peerHeights, long nowNanos) {
     if (outstanding != null) {
       if (nowNanos - outstanding.sentNanos < requestTimeoutNanos) {
         return null;
@@ -113,7 +117,7 @@ final class SyncState {
    * request with consecutive blocks from the height we asked (deliver them), false if unsolicited,
    * empty or malformed (drop; the asked neighbour loses score).
    */
-  synchronized boolean accept(
+  public synchronized boolean accept(
       ByteString peer, List<CommittedBlock> blocks, long bytes, long nowNanos) {
     if (outstanding == null || !outstanding.peer.equals(peer)) {
       return false; // unsolicited, or late (already penalised at the timeout)
@@ -133,19 +137,19 @@ final class SyncState {
    * The node refused the blocks {@code peer} just delivered: it loses score, and they no longer
    * count as held, so the heights are asked for again (of another neighbour, if one is ahead).
    */
-  synchronized void refused(ByteString peer) {
+  public synchronized void refused(ByteString peer) {
     held.removeIf(h -> h.peer.equals(peer));
     penalise(peer);
   }
 
   /** The neighbour disconnected: do not wait for its answer. */
-  synchronized void peerGone(ByteString peer) {
+  public synchronized void peerGone(ByteString peer) {
     if (outstanding != null && outstanding.peer.equals(peer)) {
       outstanding = null;
     }
   }
 
-  synchronized int score(ByteString peer) {
+  public synchronized int score(ByteString peer) {
     return scores.getOrDefault(peer, 0);
   }
 
@@ -210,5 +214,27 @@ final class SyncState {
   private void addScore(ByteString peer, int delta) {
     int now = scores.getOrDefault(peer, 0) + delta;
     scores.put(peer, Math.max(-SCORE_LIMIT, Math.min(0, now)));
+  }
+
+  /**
+   * The answer to a neighbour's request: consecutive blocks from {@code fromHeight}, as many as fit
+   * one frame of {@code frameBytesMax} (the source may overshoot its byte budget by a block, so the
+   * answer is trimmed until it fits). Empty when we do not have {@code fromHeight}.
+   */
+  public static SyncResponse answer(
+      BlockSource source, long fromHeight, int maxBlocks, int frameBytesMax) {
+    int max = Math.min(maxBlocks, BLOCKS_PER_REQUEST_MAX);
+    long budget = frameBytesMax - P2pConfig.SYNC_RESPONSE_HEADROOM_BYTES;
+    List<CommittedBlock> blocks = new ArrayList<>(source.blocks(fromHeight, max, budget));
+    while (true) {
+      SyncResponse response = SyncResponse.newBuilder().addAllBlocks(blocks).build();
+      int frameBytes =
+          PeerFrame.newBuilder().setSyncResponse(response).build().getSerializedSize()
+              + P2pNetwork.LENGTH_FIELD_BYTES;
+      if (frameBytes <= frameBytesMax || blocks.isEmpty()) {
+        return response;
+      }
+      blocks.remove(blocks.size() - 1);
+    }
   }
 }

@@ -22,6 +22,7 @@ import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
+import org.rocksdb.Env;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -80,13 +81,16 @@ public final class RocksDbLedgerStore implements LedgerStore {
   // timeMs is the last block's header time, kept so status queries need not parse that block.
   private record Tip(long height, byte[] blockId, byte[] stateHash, long timeMs) {}
 
-  private RocksDbLedgerStore(Path dir) throws StorageException {
+  private RocksDbLedgerStore(Path dir, Env env) throws StorageException {
     this.dir = dir;
     this.dbOptions =
         new DBOptions()
             .setCreateIfMissing(true)
             .setCreateMissingColumnFamilies(true)
             .setParanoidChecks(true);
+    if (env != null) {
+      dbOptions.setEnv(env);
+    }
     this.cfOptions = new ColumnFamilyOptions();
     List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
     descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
@@ -97,7 +101,9 @@ public final class RocksDbLedgerStore implements LedgerStore {
     }
     this.handles = new ArrayList<>();
     try {
-      Files.createDirectories(dir);
+      if (env == null) {
+        Files.createDirectories(dir);
+      }
       this.db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
     } catch (RocksDBException | java.io.IOException e) {
       dbOptions.close();
@@ -119,7 +125,20 @@ public final class RocksDbLedgerStore implements LedgerStore {
 
   /** Opens (or creates) the store in {@code dir}. Only one process may hold it open. */
   public static RocksDbLedgerStore open(Path dir) throws StorageException {
-    RocksDbLedgerStore store = new RocksDbLedgerStore(dir);
+    return checked(new RocksDbLedgerStore(dir, null));
+  }
+
+  /**
+   * Opens (or creates) a store kept in memory by {@code env} (a {@link org.rocksdb.RocksMemEnv})
+   * under {@code name}: the deterministic simulator's disk. What was committed survives closing and
+   * reopening while {@code env} lives, as a disk survives a crash; every write is synced, so a
+   * crash loses nothing a write returned for, in memory as on disk.
+   */
+  public static RocksDbLedgerStore openInMemory(Env env, String name) throws StorageException {
+    return checked(new RocksDbLedgerStore(Path.of("/" + name), env));
+  }
+
+  private static RocksDbLedgerStore checked(RocksDbLedgerStore store) throws StorageException {
     try {
       store.checkTip();
     } catch (RuntimeException e) {

@@ -1,0 +1,98 @@
+package io.prosima.p2p;
+
+import com.google.protobuf.ByteString;
+import io.prosima.proto.v1.Gossip;
+import io.prosima.proto.v1.GossipBody;
+import java.util.function.Function;
+
+/**
+ * The flooding rule of the overlay, without sockets: what a node sends for its own gossip and what
+ * it does with a neighbour's (de-duplicate by content, ask the node, relay with one hop less). The
+ * node's {@link P2pNetwork} and the deterministic simulator both use this class, so the simulated
+ * flood is the real one. Thread-safe; time comes in as nanoseconds.
+ */
+public final class GossipRouter {
+  /** What became of a neighbour's gossip. */
+  public enum Fate {
+    /** Our own body coming back, or one seen within the expiry. */
+    DUPLICATE,
+    /** No body or no origin. */
+    MALFORMED,
+    /** The node refused it: not relayed. */
+    REFUSED,
+    /** The node took it; relay {@link Outcome#relay} to every neighbour but the sender. */
+    ACCEPTED
+  }
+
+  /**
+   * @param relay the gossip to send on to every neighbour but the sender; null when there is none
+   *     (not accepted, or its hops are used up)
+   */
+  public record Outcome(Fate fate, Gossip relay) {}
+
+  private final ByteString self;
+  private final int ttlMax;
+  private final GossipSeen seen;
+  private long sequence;
+
+  /**
+   * @param firstSequence where this node's sequence numbers start (random in the node, so that a
+   *     restarted node does not reuse them; they are not trusted by anyone)
+   */
+  public GossipRouter(
+      ByteString self, int ttlMax, int seenEntriesMax, long seenExpiryNanos, long firstSequence) {
+    if (ttlMax < 1) {
+      throw new IllegalArgumentException("ttlMax must be >= 1");
+    }
+    this.self = self;
+    this.ttlMax = ttlMax;
+    this.seen = new GossipSeen(seenEntriesMax, seenExpiryNanos);
+    this.sequence = firstSequence;
+  }
+
+  /**
+   * Our own new gossip (origin = us, next sequence, the full ttl), to send to every neighbour. The
+   * body is marked seen, so its copies coming back are duplicates.
+   */
+  public Gossip originate(GossipBody body, long nowNanos) {
+    long seq;
+    synchronized (this) {
+      seq = sequence++;
+    }
+    seen.firstSeen(body.toByteString(), nowNanos);
+    return Gossip.newBuilder()
+        .setOrigin(self)
+        .setSequence(seq)
+        .setTtl(ttlMax)
+        .setBody(body)
+        .build();
+  }
+
+  /**
+   * A gossip from a neighbour. The node ({@code accept}) is asked only about a body seen for the
+   * first time; it is relayed only after the node accepted it, so a neighbour cannot make us flood
+   * what the node refuses. Duplicates are found by content, not by (origin, sequence), which are
+   * not signed (see {@link GossipSeen}).
+   */
+  public Outcome receive(Gossip gossip, long nowNanos, Function<Gossip, Verdict> accept) {
+    if (gossip.getOrigin().equals(self)) {
+      return new Outcome(Fate.DUPLICATE, null);
+    }
+    if (!gossip.hasBody() || gossip.getOrigin().isEmpty()) {
+      return new Outcome(Fate.MALFORMED, null);
+    }
+    if (!seen.firstSeen(gossip.getBody().toByteString(), nowNanos)) {
+      return new Outcome(Fate.DUPLICATE, null);
+    }
+    if (accept.apply(gossip) != Verdict.ACCEPT) {
+      return new Outcome(Fate.REFUSED, null);
+    }
+    // A neighbour's ttl above ours is capped: it cannot make a body travel further than we would.
+    int ttl = Math.min(gossip.getTtl(), ttlMax);
+    return new Outcome(Fate.ACCEPTED, ttl > 1 ? gossip.toBuilder().setTtl(ttl - 1).build() : null);
+  }
+
+  int seenSize() {
+    return seen.size();
+  }
+}
