@@ -169,11 +169,11 @@ public final class LedgerNode implements AutoCloseable {
             return consensus.onGossip(body) ? Verdict.ACCEPT : Verdict.REFUSE;
           }
 
-          // The core checks certificates later; its refusals do not reach p2p's sync score yet.
+          // Bodies, links and certificates are checked before the blocks are queued; a bad batch
+          // costs the sender sync score.
           @Override
           public Verdict onSyncedBlocks(ByteString peer, List<CommittedBlock> blocks) {
-            consensus.onSyncedBlocks(blocks);
-            return Verdict.ACCEPT;
+            return consensus.onSyncedBlocks(blocks) ? Verdict.ACCEPT : Verdict.REFUSE;
           }
         };
     BlockSource source =
