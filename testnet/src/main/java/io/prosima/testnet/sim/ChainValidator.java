@@ -1,7 +1,6 @@
 package io.prosima.testnet.sim;
 
 import com.google.protobuf.ByteString;
-import io.prosima.consensus.bft.BlockValidator;
 import io.prosima.proto.v1.Block;
 import io.prosima.proto.v1.BlockHeader;
 import io.prosima.proto.v1.CommittedBlock;
@@ -15,14 +14,16 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The simulator's valid(v), against the node's own durable chain: chain id, next height,
- * previous-hash link, increasing time, a validator as proposer; at most {@link #BLOCK_TXS_MAX}
- * transactions, matching the header's count and RFC 6962 root over their hashes, none already in
- * the chain or twice in the block, each well-formed (chain id, known signer, AccessLog payload, not
- * expired, valid signature).
+ * The checkers' own notion of a valid block, written apart from the ledger's rules so that a bug
+ * there cannot hide itself: chain id, next height, previous-hash link, time after the parent
+ * (unsigned), a validator as proposer; at most {@link #BLOCK_TXS_MAX} transactions, matching the
+ * header's count and RFC 6962 root over their hashes, none already in the chain or twice in the
+ * block, each well-formed (chain id, a client anchoring an image or a validator recording evidence,
+ * not expired, valid signature). The nodes never use it: they run the ledger's validator.
  */
-final class ChainValidator implements BlockValidator {
-  static final int BLOCK_TXS_MAX = 20;
+final class ChainValidator {
+  /** The genesis block limit of the simulated chain. */
+  static final int BLOCK_TXS_MAX = io.prosima.genesis.GenesisBuilder.DEFAULT_BLOCK_TXS_MAX;
 
   private final String chainId;
   private final List<CommittedBlock> chain;
@@ -30,11 +31,10 @@ final class ChainValidator implements BlockValidator {
   private final Map<ByteString, Long> weights;
   private final Set<ByteString> signers;
   private final TxCache txCache;
-  private final boolean refuseRepeats;
 
   /**
    * @param chainTxs height of every transaction in {@code chain}, by tx hash
-   * @param refuseRepeats false only under {@link Sabotage#REPEAT_COMMITTED_TX}
+   * @param signers the client identities (validators sign only evidence)
    */
   ChainValidator(
       String chainId,
@@ -42,19 +42,16 @@ final class ChainValidator implements BlockValidator {
       Map<ByteString, Long> chainTxs,
       Map<ByteString, Long> weights,
       Set<ByteString> signers,
-      TxCache txCache,
-      boolean refuseRepeats) {
+      TxCache txCache) {
     this.chainId = chainId;
     this.chain = chain;
     this.chainTxs = chainTxs;
     this.weights = weights;
     this.signers = signers;
     this.txCache = txCache;
-    this.refuseRepeats = refuseRepeats;
   }
 
-  @Override
-  public String check(Block block) {
+  String check(Block block) {
     BlockHeader h = block.getHeader();
     if (!h.getChainId().equals(chainId)) {
       return "chain id";
@@ -67,7 +64,7 @@ final class ChainValidator implements BlockValidator {
     }
     long parentTime =
         chain.isEmpty() ? 0 : chain.get(chain.size() - 1).getBlock().getHeader().getTimeMs();
-    if (h.getTimeMs() <= parentTime) {
+    if (Long.compareUnsigned(h.getTimeMs(), parentTime) <= 0) {
       return "time not after parent";
     }
     if (!weights.containsKey(h.getProposer())) {
@@ -94,7 +91,7 @@ final class ChainValidator implements BlockValidator {
         return "tx " + i + " appears twice in the block";
       }
       Long committedAt = chainTxs.get(hash);
-      if (committedAt != null && refuseRepeats) {
+      if (committedAt != null) {
         return "tx " + i + " already in the chain at height " + committedAt;
       }
       String bad = checkTx(tx, h.getHeight());
@@ -113,11 +110,16 @@ final class ChainValidator implements BlockValidator {
     if (!tx.getChainId().equals(chainId)) {
       return "chain id";
     }
-    if (!signers.contains(tx.getSigner())) {
+    if (signers.contains(tx.getSigner())) {
+      if (!tx.getPayload().hasImageAnchor()) {
+        return "client payload is not an image anchor";
+      }
+    } else if (weights.containsKey(tx.getSigner())) {
+      if (!tx.getPayload().hasEquivocationEvidence()) {
+        return "validator payload is not evidence";
+      }
+    } else {
       return "unknown signer";
-    }
-    if (!tx.getPayload().hasAccessLog()) {
-      return "payload is not an access log";
     }
     if (height > tx.getExpiryHeight()) {
       return "expired at height " + tx.getExpiryHeight();

@@ -28,6 +28,7 @@ final class Checkers {
   private final String chainId;
   private final ValidatorSet validators;
   private final ProposerSchedule schedule;
+  private final Map<ByteString, Integer> validatorIndex;
   private final SimConfig config;
   private final Set<ByteString> signers;
   private final TxCache txCache;
@@ -62,14 +63,15 @@ final class Checkers {
       SimConfig config,
       String chainId,
       ValidatorSet validators,
-      ProposerSchedule schedule,
       Set<ByteString> signers,
+      Map<ByteString, Integer> validatorIndex,
       TxCache txCache) {
     this.seed = config.seed();
     this.config = config;
     this.chainId = chainId;
     this.validators = validators;
-    this.schedule = schedule;
+    this.schedule = new ProposerSchedule(validators.weights());
+    this.validatorIndex = validatorIndex;
     this.signers = signers;
     this.txCache = txCache;
   }
@@ -97,24 +99,25 @@ final class Checkers {
     throw new SimulationFailure(seed, what + " in " + config);
   }
 
-  /** Called before the block is appended to the node's chain. */
+  /** A block the node made durable; called before it joins {@link SimNode#acknowledged}. */
   void onCommit(SimNode n, long height, Block block, CommitCertificate cert) {
     ByteString id = ByteString.copyFrom(BlockCodec.blockId(block.getHeader()));
-    if (height != n.chain.size() + 1) {
-      fail("node " + n.instance + " committed height " + height + " after " + n.chain.size());
+    if (height != n.acknowledged.size() + 1) {
+      fail(
+          "node " + n.instance + " committed height " + height + " after " + n.acknowledged.size());
     }
     String bad = BlockCodec.checkCommit(chainId, id.toByteArray(), cert, validators.weights());
     if (bad != null) {
       fail("certificate of height " + height + " refused: " + bad);
     }
-    if (!n.honest) {
+    if (!n.honest()) {
       return;
     }
     // Validity: a valid block for this chain position, built by a proposer of one of the rounds;
     // its transactions checked against what this node committed before (repeats refused).
     Map<ByteString, Long> mine = committedTxs.computeIfAbsent(n.instance, k -> new HashMap<>());
     String invalid =
-        new ChainValidator(chainId, n.chain, mine, validators.weights(), signers, txCache, true)
+        new ChainValidator(chainId, n.acknowledged, mine, validators.weights(), signers, txCache)
             .check(block);
     if (invalid != null) {
       fail("node " + n.instance + " committed an invalid block at " + height + ": " + invalid);
@@ -143,6 +146,12 @@ final class Checkers {
     for (Transaction tx : block.getTxsList()) {
       ByteString hash = txCache.hash(tx);
       Integer to = submitted.get(hash);
+      if (to == null && tx.getPayload().hasEquivocationEvidence()) {
+        // Signed by a validator (checked above); it must accuse a Byzantine one.
+        onEvidence(n, tx.getPayload().getEquivocationEvidence().getEvidence(), false);
+        mine.put(hash, height);
+        continue;
+      }
       if (to == null) {
         fail(
             "node "
@@ -160,42 +169,36 @@ final class Checkers {
     }
   }
 
-  /** Durability: a restarted (or finished) node's chain still holds all it acknowledged. */
-  void checkDurable(SimNode n) {
+  /** Durability: a restarted (or finished) node's chain on disk still holds all it acknowledged. */
+  void checkDurable(SimNode n, List<CommittedBlock> chain) {
     List<ByteString> acked = acknowledged.getOrDefault(n.instance, List.of());
-    if (n.chain.size() < acked.size()) {
+    if (chain.size() < acked.size()) {
       fail(
-          "node "
-              + n.instance
-              + " lost committed heights: "
-              + n.chain.size()
-              + " < "
-              + acked.size());
+          "node " + n.instance + " lost committed heights: " + chain.size() + " < " + acked.size());
     }
     for (int i = 0; i < acked.size(); i++) {
-      ByteString id =
-          ByteString.copyFrom(BlockCodec.blockId(n.chain.get(i).getBlock().getHeader()));
+      ByteString id = ByteString.copyFrom(BlockCodec.blockId(chain.get(i).getBlock().getHeader()));
       if (!id.equals(acked.get(i))) {
         fail("node " + n.instance + " chain changed at height " + (i + 1) + " across a restart");
       }
     }
-    checkAcknowledgedTxs(n);
+    checkAcknowledgedTxs(n, chain);
   }
 
   /**
    * Every acknowledged transaction is in the node's durable chain at the height where it was
    * acknowledged, if the node reached that height.
    */
-  private void checkAcknowledgedTxs(SimNode n) {
+  private void checkAcknowledgedTxs(SimNode n, List<CommittedBlock> chain) {
     Map<ByteString, Long> held = new HashMap<>();
-    for (int i = 0; i < n.chain.size(); i++) {
-      for (Transaction tx : n.chain.get(i).getBlock().getTxsList()) {
+    for (int i = 0; i < chain.size(); i++) {
+      for (Transaction tx : chain.get(i).getBlock().getTxsList()) {
         held.put(txCache.hash(tx), (long) i + 1);
       }
     }
     for (Map.Entry<ByteString, Long> e : acknowledgedTxs.entrySet()) {
       long height = e.getValue();
-      if (height <= n.chain.size() && !Long.valueOf(height).equals(held.get(e.getKey()))) {
+      if (height <= chain.size() && !Long.valueOf(height).equals(held.get(e.getKey()))) {
         fail(
             "acknowledged transaction of height "
                 + height
@@ -208,10 +211,14 @@ final class Checkers {
     }
   }
 
-  /** Evidence from an honest node must accuse a Byzantine validator with two valid votes. */
-  void onEvidence(SimNode n, Evidence ev, Map<ByteString, Integer> validatorIndex) {
+  /** Evidence an honest node found must accuse a Byzantine validator with two valid votes. */
+  void onEvidence(SimNode n, Evidence ev) {
     evidence++;
-    if (!n.honest) {
+    onEvidence(n, ev, true);
+  }
+
+  private void onEvidence(SimNode n, Evidence ev, boolean found) {
+    if (!n.honest()) {
       return;
     }
     var a = ev.getVoteA();
@@ -223,7 +230,9 @@ final class Checkers {
         || a.getBlockId().equals(b.getBlockId())
         || !Signing.verifyVote(a)
         || !Signing.verifyVote(b)) {
-      fail("malformed evidence from node " + n.instance);
+      fail(
+          (found ? "malformed evidence from node " : "malformed evidence committed by node ")
+              + n.instance);
     }
     Integer accused = validatorIndex.get(a.getValidator());
     if (accused == null || !config.isByzantine(accused)) {

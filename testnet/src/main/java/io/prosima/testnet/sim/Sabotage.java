@@ -13,11 +13,6 @@ public enum Sabotage {
    */
   INJECT_UNSUBMITTED_TX,
   /**
-   * Honest proposers re-include a transaction already in their chain, and valid(v) stops refusing
-   * repeats; the checker's own record of each node's transactions still refuses them.
-   */
-  REPEAT_COMMITTED_TX,
-  /**
    * A restarting node's durable chain loses one acknowledged transaction (the block keeps its
    * header, so the block ids, which the block durability check compares, do not change).
    */

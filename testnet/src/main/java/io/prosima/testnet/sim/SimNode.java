@@ -1,101 +1,135 @@
 package io.prosima.testnet.sim;
 
 import com.google.protobuf.ByteString;
-import io.prosima.consensus.bft.BftCore;
-import io.prosima.consensus.bft.SignedVoteRecord;
+import io.prosima.node.ledger.ConsensusReplica;
+import io.prosima.node.ledger.LedgerCore;
+import io.prosima.node.ledger.TxAdmission;
+import io.prosima.p2p.GossipRouter;
+import io.prosima.p2p.SyncState;
 import io.prosima.proto.v1.CommittedBlock;
-import io.prosima.proto.v1.Transaction;
+import io.prosima.proto.v1.KeyFile;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.rocksdb.RocksMemEnv;
 
 /**
- * One simulated validator instance (a Byzantine validator has two, its twins). The fields marked
- * durable survive a crash, as the block store and the WAL would; everything else is lost.
+ * One simulated validator instance (a Twins-style Byzantine validator has two). It runs the node's
+ * own code: {@link ConsensusReplica} over a real {@link LedgerCore}, {@link TxAdmission} and
+ * RocksDB ledger store (kept in memory by {@link #disk}), the overlay's {@link GossipRouter} and
+ * block sync's {@link SyncState}. The disk survives a crash; everything else is rebuilt on restart,
+ * as a restarted process would.
  */
 final class SimNode {
   final int instance;
   final int validator;
-  final byte[] privateKey;
-  final ByteString publicKey;
-  final boolean honest;
+  final KeyFile key;
+  final ByzantineMode mode;
 
   /**
    * 0 for honest nodes and the first twin, 1 for the second twin: makes the twins' blocks differ.
    */
   final int twinTag;
 
-  /** The instances this node sends to. */
-  final List<Integer> audience = new ArrayList<>();
-
   /** Timer speed relative to simulated time (clock skew). */
   final double clockRate;
 
-  // Durable.
-  final List<CommittedBlock> chain = new ArrayList<>();
-  SignedVoteRecord record = SignedVoteRecord.EMPTY;
+  /** Wall clock offset from simulated time, in ms (within the ledger's allowed drift). */
+  final long clockOffsetMs;
 
-  /** Height of every transaction in {@link #chain}, by tx hash: an index rebuilt from the chain. */
-  final Map<ByteString, Long> chainTxs = new HashMap<>();
+  /** The instances this node has overlay links to. */
+  final List<Integer> neighbours = new ArrayList<>();
 
-  // Volatile.
-  /** Transactions received and not yet committed, in arrival order (lost on a crash). */
-  final LinkedHashMap<ByteString, Transaction> mempool = new LinkedHashMap<>();
+  /** The simulated disk. */
+  final RocksMemEnv disk;
 
-  BftCore core;
+  /** Every block the checkers saw this node commit, in order (what it acknowledged). */
+  final List<CommittedBlock> acknowledged = new ArrayList<>();
+
+  // Volatile: lost on a crash.
+  io.prosima.storage.LedgerStore store;
+  LedgerCore core;
+  TxAdmission admission;
+  ConsensusReplica replica;
+  GossipRouter router;
+  SyncState sync;
+  final Map<ByteString, Long> peerHeights = new HashMap<>();
   int incarnation;
   boolean crashPending;
 
   /** How long the pending crash keeps the node down. */
   long downMs;
 
-  /** Per peer: the height and time of the last catch-up block sent to it. */
-  final Map<Integer, long[]> lastSyncSent = new HashMap<>();
+  /** The wake-up of the replica scheduled last (local nanos), to skip stale ones. */
+  long wakeAtNanos = Long.MIN_VALUE;
 
   SimNode(
       int instance,
       int validator,
-      byte[] privateKey,
-      ByteString publicKey,
-      boolean honest,
+      KeyFile key,
+      ByzantineMode mode,
       int twinTag,
-      double clockRate) {
+      double clockRate,
+      long clockOffsetMs) {
     this.instance = instance;
     this.validator = validator;
-    this.privateKey = privateKey;
-    this.publicKey = publicKey;
-    this.honest = honest;
+    this.key = key;
+    this.mode = mode;
     this.twinTag = twinTag;
     this.clockRate = clockRate;
+    this.clockOffsetMs = clockOffsetMs;
+    this.disk = new RocksMemEnv(org.rocksdb.Env.getDefault());
+  }
+
+  boolean honest() {
+    return mode == ByzantineMode.HONEST;
   }
 
   boolean up() {
-    return core != null;
+    return replica != null;
   }
 
+  /** This node's id in other nodes' sync scores: per instance, as twins share a key. */
+  static ByteString peerId(int instance) {
+    return ByteString.copyFromUtf8("instance-" + instance);
+  }
+
+  /** Committed height on disk; 0 while down. */
   long height() {
-    return chain.size();
+    return store == null ? acknowledged.size() : store.height();
   }
 
-  /** Appends a committed block: indexes its transactions and drops them from the mempool. */
-  void append(CommittedBlock cb, TxCache txCache) {
-    chain.add(cb);
-    for (Transaction tx : cb.getBlock().getTxsList()) {
-      ByteString hash = txCache.hash(tx);
-      chainTxs.put(hash, (long) chain.size());
-      mempool.remove(hash);
+  /** Every committed block on disk, from height 1. */
+  List<CommittedBlock> durableChain() {
+    List<CommittedBlock> chain = new ArrayList<>();
+    for (long h = 1; h <= store.height(); h++) {
+      chain.add(store.block(h).orElseThrow());
     }
+    return chain;
   }
 
-  /** Rebuilds the transaction index from the durable chain, as a restarting node would. */
-  void reindex(TxCache txCache) {
-    chainTxs.clear();
-    for (int i = 0; i < chain.size(); i++) {
-      for (Transaction tx : chain.get(i).getBlock().getTxsList()) {
-        chainTxs.put(txCache.hash(tx), (long) i + 1);
-      }
+  /** Closes what a crash loses; the disk stays. */
+  void stop() {
+    if (admission != null) {
+      admission.close();
     }
+    if (store != null) {
+      store.close();
+    }
+    replica = null;
+    core = null;
+    admission = null;
+    store = null;
+    router = null;
+    sync = null;
+    peerHeights.clear();
+    wakeAtNanos = Long.MIN_VALUE;
+  }
+
+  /** Frees the disk at the end of a run. */
+  void dispose() {
+    stop();
+    disk.close();
   }
 }

@@ -1,25 +1,38 @@
 package io.prosima.testnet.sim;
 
 import com.google.protobuf.ByteString;
-import io.prosima.consensus.bft.Action;
 import io.prosima.consensus.bft.BftConfig;
-import io.prosima.consensus.bft.BftCore;
 import io.prosima.consensus.bft.Event;
-import io.prosima.consensus.bft.ProposerSchedule;
-import io.prosima.consensus.bft.SignedVoteRecord;
+import io.prosima.consensus.mempool.Mempool;
+import io.prosima.genesis.OverlayTopology;
 import io.prosima.genesis.ValidatorSet;
-import io.prosima.proto.v1.Block;
-import io.prosima.proto.v1.BlockHeader;
-import io.prosima.proto.v1.CommitCertificate;
+import io.prosima.node.ledger.ConsensusReplica;
+import io.prosima.node.ledger.LedgerCore;
+import io.prosima.node.ledger.TxAdmission;
+import io.prosima.p2p.BlockSource;
+import io.prosima.p2p.GossipRouter;
+import io.prosima.p2p.P2pConfig;
+import io.prosima.p2p.P2pNetwork;
+import io.prosima.p2p.SyncState;
+import io.prosima.p2p.Verdict;
 import io.prosima.proto.v1.CommittedBlock;
-import io.prosima.proto.v1.ConsensusMessage;
+import io.prosima.proto.v1.Evidence;
 import io.prosima.proto.v1.Genesis;
+import io.prosima.proto.v1.Gossip;
+import io.prosima.proto.v1.GossipBody;
+import io.prosima.proto.v1.PeerFrame;
+import io.prosima.proto.v1.PeerStatus;
+import io.prosima.proto.v1.SyncRequest;
+import io.prosima.proto.v1.SyncResponse;
 import io.prosima.proto.v1.Transaction;
 import io.prosima.proto.v1.Validator;
-import io.prosima.proto.wire.Ed25519Keys;
-import io.prosima.proto.wire.MerkleTree;
-import io.prosima.proto.wire.Sha256;
-import java.nio.charset.StandardCharsets;
+import io.prosima.proto.wire.WireLimits;
+import io.prosima.storage.RocksDbLedgerStore;
+import io.prosima.storage.StorageException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,42 +41,39 @@ import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 
 /**
- * N validators in one thread over a simulated network and clock, driven by one seed. Every source
- * of nondeterminism (delays, drops, duplicates, partitions, crash points, skew) comes from one
- * {@link SplittableRandom}, and events at equal times run in scheduling order, so a seed replays
- * exactly. Simulated clients (their own generator, split from the seed) submit signed transactions
- * to random honest nodes that are up; the node keeps them in a volatile mempool, passes them once
- * to its audience over the faulty network, and proposers include them.
+ * N validators in one thread over a simulated network, clock and disk, driven by one seed. Each
+ * runs the node's own code: {@link ConsensusReplica} (the BFT core with the ledger's validator,
+ * proposer, applier), {@link TxAdmission}, the RocksDB store, the overlay's {@link GossipRouter}
+ * flood over the genesis Barabási–Albert overlay (one message per overlay hop) and block sync's
+ * {@link SyncState}. Only the transport is simulated: links with delays, drops, duplicates and
+ * partitions, a frame size limit, crashes and clock skew, all from one {@link SplittableRandom};
+ * events at equal times run in scheduling order, so a seed replays exactly. Simulated clients
+ * (their own generator, split from the seed) submit signed anchors to random honest nodes.
  */
 public final class Simulation {
-  static final String CHAIN_ID = "prosima-sim";
-
-  /** Simulated genesis time; block times are this plus simulated milliseconds. */
-  static final long GENESIS_TIME_MS = 1_700_000_000_000L;
-
-  /** A node re-sends a catch-up block to one peer at most this often. */
-  static final long SYNC_RESEND_MS = 50;
+  static final String CHAIN_ID = SimGenesis.CHAIN_ID;
 
   /**
-   * A crash waits this long for an action list that signs something, to interrupt it, before it
-   * happens between events.
+   * A crash waits this long for a persisted vote or a send to interrupt, before it happens between
+   * events.
    */
   static final long CRASH_POINT_WAIT_MS = 300;
 
-  /**
-   * Each node re-sends its own signed messages of its current height this often: the paper assumes
-   * gossip eventually delivers every message, which a lossy network only gives with retransmission.
-   * Also what lets a lagging node be noticed and helped to catch up.
-   */
-  static final long GOSSIP_INTERVAL_MS = 200;
+  /** Each node announces its height to its neighbours this often (the node's p2p default). */
+  static final long STATUS_INTERVAL_MS = P2pConfig.STATUS_INTERVAL_DEFAULT.toMillis();
 
   static final int SIM_EVENTS_MAX = 5_000_000;
 
-  /** A client submits the next transaction 1 to this many ms after the last (mean about 10). */
-  static final long TX_SUBMIT_INTERVAL_MS_MAX = 20;
+  /** A client submits the next transaction 1 to this many ms after the last (mean about 20). */
+  static final long TX_SUBMIT_INTERVAL_MS_MAX = 40;
 
-  /** A node's mempool holds at most this many transactions; more are dropped on arrival. */
+  /** A node's mempool holds at most this many transactions. */
   static final int MEMPOOL_TXS_MAX = 5_000;
+
+  static final long MEMPOOL_BYTES_MAX = 64L << 20;
+
+  /** Sync: the node's held-bytes bound and claim lead; a shorter timeout for simulated links. */
+  static final long SYNC_TIMEOUT_MS = 500;
 
   /** Timeouts for simulated links of 1–20 ms. */
   static BftConfig bftConfig() {
@@ -72,13 +82,13 @@ public final class Simulation {
 
   private sealed interface SimEvent {}
 
-  private record Deliver(int from, int to, Object payload) implements SimEvent {}
+  private record Deliver(int from, int to, Object frame) implements SimEvent {}
 
   private record Timer(int node, int incarnation, Event.TimeoutFired timeout) implements SimEvent {}
 
-  private record Ready(int node, int incarnation, long height, int round) implements SimEvent {}
+  private record Wake(int node, int incarnation, long atNanos) implements SimEvent {}
 
-  private record Gossip(int node, int incarnation) implements SimEvent {}
+  private record Status(int node, int incarnation) implements SimEvent {}
 
   private record Crash(int node, long downMs) implements SimEvent {}
 
@@ -99,13 +109,14 @@ public final class Simulation {
   private final SimConfig config;
   private final SplittableRandom rng;
   private final SplittableRandom clientRng;
-  private final SimClients clients = new SimClients(CHAIN_ID);
+  private final Genesis genesis;
+  private final SimGenesis chain;
+  private final SimClients clients;
   private final TxCache txCache = new TxCache();
-  private final ValidatorSet validators;
-  private final ProposerSchedule schedule;
   private final BftConfig bft = bftConfig();
   private final List<SimNode> nodes = new ArrayList<>();
   private final Map<ByteString, Integer> validatorIndex = new HashMap<>();
+  private final List<ByteString> honestKeys = new ArrayList<>();
   private final Checkers checkers;
   private final PriorityQueue<Scheduled> queue =
       new PriorityQueue<>(
@@ -119,79 +130,97 @@ public final class Simulation {
   private long allCommittedMs = -1;
   private long consensusMessages;
   private long syncMessages;
-  private long gossipMessages;
+  private long relayedMessages;
   private long sentMessages;
   private long txGossipMessages;
   private long crashes;
   private long crashesAfterPersistBeforeSend;
   private long maxRound;
+  private long forgedTxs;
 
   public Simulation(SimConfig config) {
     this.config = config;
     this.rng = new SplittableRandom(config.seed());
     this.clientRng = rng.split();
-    Genesis.Builder g = Genesis.newBuilder().setChainId(CHAIN_ID);
-    List<byte[]> keys = new ArrayList<>();
+    this.chain = SimGenesis.build(config.weights());
+    this.genesis = chain.genesis();
+    this.clients = new SimClients(CHAIN_ID, chain.clientKeys());
+    ValidatorSet validators = new ValidatorSet(genesis);
     for (int i = 0; i < config.weights().length; i++) {
-      // Keys depend on the index only, so a seed's failure replays with the same keys.
-      byte[] sk = Sha256.hash(("sim-validator-" + i).getBytes(StandardCharsets.UTF_8));
-      keys.add(sk);
-      ByteString pk = ByteString.copyFrom(Ed25519Keys.publicKey(sk));
+      ByteString pk = genesis.getValidators(i).getPublicKey();
       validatorIndex.put(pk, i);
-      g.addValidators(
-          Validator.newBuilder()
-              .setName("validator-" + i)
-              .setPublicKey(pk)
-              .setVotingWeight(config.weights()[i]));
+      if (!config.isByzantine(i)) {
+        honestKeys.add(pk);
+      }
     }
-    this.validators = new ValidatorSet(g.build());
-    this.schedule = new ProposerSchedule(validators.weights());
     this.checkers =
-        new Checkers(config, CHAIN_ID, validators, schedule, clients.signers(), txCache);
+        new Checkers(config, CHAIN_ID, validators, clients.signers(), validatorIndex, txCache);
     for (int i = 0; i < config.weights().length; i++) {
-      int twins = config.isByzantine(i) ? 2 : 1;
+      ByzantineMode mode = config.byzantine()[i];
+      int twins = mode.twins() ? 2 : 1;
       for (int t = 0; t < twins; t++) {
         double skew =
             1 + (config.clockSkewMax() == 0 ? 0 : rng.nextDouble(-1, 1) * config.clockSkewMax());
-        byte[] sk = keys.get(i);
+        long offsetMs = config.clockSkewMax() == 0 ? 0 : rng.nextLong(-1_000, 1_001);
         nodes.add(
-            new SimNode(
-                nodes.size(),
-                i,
-                sk,
-                ByteString.copyFrom(Ed25519Keys.publicKey(sk)),
-                !config.isByzantine(i),
-                t,
-                skew));
+            new SimNode(nodes.size(), i, chain.validatorKeys().get(i), mode, t, skew, offsetMs));
       }
     }
-    wireAudiences();
+    wireOverlay();
   }
 
-  /** Honest nodes and EQUIVOCATING_PROPOSER twins talk to all; DOUBLE_VOTER twins to one half. */
-  private void wireAudiences() {
-    List<Integer> honest = new ArrayList<>();
+  /**
+   * Links instances as the genesis overlay links validators. Twins both take their validator's
+   * place; DOUBLE_VOTER twins split its neighbours between them.
+   */
+  private void wireOverlay() {
     for (SimNode n : nodes) {
-      if (n.honest) {
-        honest.add(n.instance);
+      String name = genesis.getValidators(n.validator).getName();
+      List<Validator> around = OverlayTopology.neighbours(genesis, name);
+      for (int k = 0; k < around.size(); k++) {
+        int v = validatorIndex.get(around.get(k).getPublicKey());
+        for (SimNode m : nodes) {
+          if (m.validator != v) {
+            continue;
+          }
+          boolean nSplit = n.mode == ByzantineMode.DOUBLE_VOTER;
+          boolean mSplit = m.mode == ByzantineMode.DOUBLE_VOTER;
+          if (nSplit && k % 2 != n.twinTag) {
+            continue;
+          }
+          if (mSplit) {
+            int kk = indexOf(OverlayTopology.neighbours(genesis, around.get(k).getName()), name);
+            if (kk % 2 != m.twinTag) {
+              continue;
+            }
+          }
+          n.neighbours.add(m.instance);
+        }
       }
     }
-    for (SimNode n : nodes) {
-      for (SimNode m : nodes) {
-        if (m == n) {
-          continue;
-        }
-        boolean split = !n.honest && config.byzantine()[n.validator] == ByzantineMode.DOUBLE_VOTER;
-        if (split && m.honest && honest.indexOf(m.instance) % 2 != n.twinTag) {
-          continue;
-        }
-        n.audience.add(m.instance);
+  }
+
+  private static int indexOf(List<Validator> vs, String name) {
+    for (int i = 0; i < vs.size(); i++) {
+      if (vs.get(i).getName().equals(name)) {
+        return i;
       }
     }
+    throw new IllegalStateException("overlay is not symmetric at " + name);
   }
 
   /** Runs to completion; throws {@link SimulationFailure} when a checker fails. */
   public SimResult run() {
+    try {
+      return runToEnd();
+    } finally {
+      for (SimNode n : nodes) {
+        n.dispose();
+      }
+    }
+  }
+
+  private SimResult runToEnd() {
     scheduleFaults();
     scheduleSubmit();
     for (SimNode n : nodes) {
@@ -214,15 +243,15 @@ public final class Simulation {
       }
     }
     for (SimNode n : nodes) {
-      if (n.honest) {
-        checkers.checkDurable(n);
+      if (n.honest() && n.up()) {
+        checkers.checkDurable(n, n.durableChain());
       }
     }
     if (!done()) {
       StringBuilder heights = new StringBuilder();
       for (SimNode n : nodes) {
         heights.append(n.instance).append(':').append(n.height());
-        heights.append(n.up() ? "/r" + n.core.round() : "/down").append(' ');
+        heights.append(n.up() ? "/r" + n.replica.round() : "/down").append(' ');
       }
       checkers.fail(
           "liveness: honest nodes did not reach their heights by "
@@ -233,7 +262,7 @@ public final class Simulation {
     }
     long minHeight = Long.MAX_VALUE;
     for (SimNode n : nodes) {
-      if (n.honest) {
+      if (n.honest()) {
         minHeight = Math.min(minHeight, n.height());
       }
     }
@@ -244,7 +273,7 @@ public final class Simulation {
         allCommittedMs,
         consensusMessages,
         syncMessages,
-        gossipMessages,
+        relayedMessages,
         sentMessages,
         checkers.evidence,
         crashes,
@@ -261,7 +290,7 @@ public final class Simulation {
       return false;
     }
     for (SimNode n : nodes) {
-      if (n.honest
+      if (n.honest()
           && (n.height() < config.targetHeights()
               || n.height() < livenessBaseline[n.instance] + config.livenessHeights())) {
         return false;
@@ -274,6 +303,45 @@ public final class Simulation {
     queue.add(new Scheduled(atMs, seq++, e));
   }
 
+  // ---- Time as a node sees it -----------------------------------------------------------------
+
+  /** The node's monotonic clock: simulated time at its (skewed) rate. */
+  private long localNanos(SimNode n) {
+    return Math.round(now * n.clockRate * 1_000_000.0);
+  }
+
+  /** Simulated ms after which {@code localDelayMs} have passed on the node's clock. */
+  private long afterLocal(SimNode n, double localDelayMs) {
+    return now + Math.max(1, (long) Math.ceil(localDelayMs / n.clockRate));
+  }
+
+  /** The node's wall clock (block times): genesis time + simulated time + its offset. */
+  private Clock wallClock(SimNode n) {
+    return new Clock() {
+      @Override
+      public ZoneId getZone() {
+        return ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public long millis() {
+        return SimGenesis.GENESIS_TIME_MS + now + n.clockOffsetMs;
+      }
+
+      @Override
+      public Instant instant() {
+        return Instant.ofEpochMilli(millis());
+      }
+    };
+  }
+
+  // ---- Clients --------------------------------------------------------------------------------
+
   private void scheduleSubmit() {
     schedule(now + clientRng.nextLong(1, TX_SUBMIT_INTERVAL_MS_MAX + 1), new Submit());
   }
@@ -282,7 +350,7 @@ public final class Simulation {
   private void submit() {
     List<SimNode> up = new ArrayList<>();
     for (SimNode n : nodes) {
-      if (n.honest && n.up()) {
+      if (n.honest() && n.up()) {
         up.add(n);
       }
     }
@@ -290,26 +358,21 @@ public final class Simulation {
       SimNode n = up.get(clientRng.nextInt(up.size()));
       Transaction tx = clients.next(clientRng);
       checkers.onSubmit(tx, n.instance);
-      receiveTx(n, tx, true);
+      run(n, () -> n.admission.admit(List.of(tx), n.admission.hashAll(List.of(tx))));
+    }
+    if (config.sabotage() == Sabotage.INJECT_UNSUBMITTED_TX) {
+      // Validator 0 takes a signed transaction no client submitted into its mempool.
+      for (SimNode n : nodes) {
+        if (n.validator == 0 && n.up()) {
+          Transaction forged = clients.forge(forgedTxs++);
+          run(n, () -> n.admission.admitFromPeer(List.of(forged)));
+        }
+      }
     }
     scheduleSubmit();
   }
 
-  /** Into the mempool unless known; a node passes on what clients submit to it, once. */
-  private void receiveTx(SimNode n, Transaction tx, boolean fromClient) {
-    ByteString hash = txCache.hash(tx);
-    if (n.chainTxs.containsKey(hash)
-        || n.mempool.containsKey(hash)
-        || n.mempool.size() >= MEMPOOL_TXS_MAX) {
-      return;
-    }
-    n.mempool.put(hash, tx);
-    if (fromClient) {
-      for (int to : n.audience) {
-        send(n.instance, to, tx);
-      }
-    }
-  }
+  // ---- Faults ---------------------------------------------------------------------------------
 
   private void scheduleFaults() {
     long end = config.faultsEndMs();
@@ -332,7 +395,7 @@ public final class Simulation {
     }
     List<Integer> honest = new ArrayList<>();
     for (SimNode n : nodes) {
-      if (n.honest) {
+      if (n.honest()) {
         honest.add(n.instance);
       }
     }
@@ -349,23 +412,23 @@ public final class Simulation {
     } else if (e instanceof Timer t) {
       SimNode n = nodes.get(t.node);
       if (n.up() && n.incarnation == t.incarnation) {
-        process(n, n.core.onEvent(t.timeout));
+        run(n, () -> n.replica.onTimeout(t.timeout, localNanos(n)));
       }
-    } else if (e instanceof Ready r) {
-      SimNode n = nodes.get(r.node);
-      if (n.up() && n.incarnation == r.incarnation) {
-        process(
-            n, n.core.onEvent(new Event.BlockReady(r.height, r.round, buildBlock(n, r.height))));
+    } else if (e instanceof Wake w) {
+      SimNode n = nodes.get(w.node);
+      if (n.up() && n.incarnation == w.incarnation && n.wakeAtNanos == w.atNanos) {
+        n.wakeAtNanos = Long.MIN_VALUE;
+        run(n, () -> n.replica.step(localNanos(n)));
       }
-    } else if (e instanceof Gossip g) {
-      SimNode n = nodes.get(g.node);
-      if (n.up() && n.incarnation == g.incarnation) {
-        gossip(n);
+    } else if (e instanceof Status s) {
+      SimNode n = nodes.get(s.node);
+      if (n.up() && n.incarnation == s.incarnation) {
+        status(n);
       }
     } else if (e instanceof Crash c) {
       SimNode n = nodes.get(c.node);
       if (n.up()) {
-        // Crash inside the node's next action list, so that a crash can fall between the
+        // Crash inside the node's next persist or send, so that a crash can fall between the
         // persist of a vote and its broadcast; ForceCrash covers a node with nothing to do.
         n.crashPending = true;
         n.downMs = c.downMs;
@@ -373,7 +436,7 @@ public final class Simulation {
       }
     } else if (e instanceof ForceCrash c) {
       SimNode n = nodes.get(c.node);
-      if (n.crashPending && faultsActive) {
+      if (n.crashPending && faultsActive && n.up()) {
         crash(n);
       }
     } else if (e instanceof Restart r) {
@@ -404,78 +467,220 @@ public final class Simulation {
   private void crash(SimNode n) {
     // Down for downMs from the actual crash; FaultsEnd restarts whoever is still down.
     schedule(Math.min(config.faultsEndMs(), now + n.downMs), new Restart(n.instance));
-    n.core = null;
-    n.mempool.clear();
+    n.stop();
     n.crashPending = false;
     n.incarnation++;
-    n.lastSyncSent.clear();
     crashes++;
   }
 
+  /** Starts (or restarts) the node's process over its disk, as {@code node start} would. */
   private void restart(SimNode n) {
-    if (config.sabotage() == Sabotage.DROP_ACKED_TX_ON_RESTART) {
-      dropAcknowledgedTx(n);
+    try {
+      SimStore store =
+          new SimStore(
+              RocksDbLedgerStore.openInMemory(n.disk, "ledger"),
+              n.honest() && config.sabotage() == Sabotage.FORGET_VOTE_RECORD,
+              () -> crashPoint(n, true));
+      n.store = store;
+      if (config.sabotage() == Sabotage.DROP_ACKED_TX_ON_RESTART && n.honest()) {
+        dropAcknowledgedTx(n, store);
+      }
+      if (n.honest()) {
+        checkers.checkDurable(n, n.durableChain());
+      }
+      n.core = new LedgerCore(genesis, store, new Mempool(MEMPOOL_TXS_MAX, MEMPOOL_BYTES_MAX));
+      n.admission = new TxAdmission(n.core, 1);
+      n.admission.onAdmittedLocally(
+          txs -> ConsensusReplica.txGossip(txs).forEach(b -> flood(n, b)));
+      n.router =
+          new GossipRouter(
+              n.key.getEd25519PublicKey(),
+              P2pConfig.GOSSIP_TTL_DEFAULT,
+              P2pNetwork.GOSSIP_SEEN_ENTRIES_MAX,
+              P2pNetwork.GOSSIP_SEEN_EXPIRY_MS * 1_000_000,
+              rng.nextLong(0, 1L << 62));
+      n.sync =
+          new SyncState(
+              SYNC_TIMEOUT_MS * 1_000_000,
+              P2pConfig.SYNC_HELD_BYTES_MAX,
+              WireLimits.FRAME_BYTES_MAX,
+              P2pConfig.SYNC_CLAIM_LEAD_MAX_HEIGHTS);
+      n.replica =
+          new ConsensusReplica(
+              n.core, n.admission, n.key, bft, wallClock(n), outputs(n), localNanos(n));
+    } catch (StorageException e) {
+      throw new IllegalStateException("simulated disk failed: " + e.getMessage(), e);
     }
-    n.reindex(txCache);
-    checkers.checkDurable(n);
-    if (config.sabotage() == Sabotage.FORGET_VOTE_RECORD) {
-      n.record = SignedVoteRecord.EMPTY;
-    }
-    ChainValidator valid =
-        new ChainValidator(
-            CHAIN_ID,
-            n.chain,
-            n.chainTxs,
-            validators.weights(),
-            clients.signers(),
-            txCache,
-            config.sabotage() != Sabotage.REPEAT_COMMITTED_TX);
-    n.core = new BftCore(bft, validators, n.privateKey, valid, n.height() + 1, n.record);
-    process(n, n.core.onEvent(new Event.Start()));
+    n.acknowledged.clear();
+    n.acknowledged.addAll(n.durableChain());
+    run(n, () -> n.replica.start(localNanos(n)));
     if (n.up()) {
-      scheduleGossip(n);
+      schedule(afterLocal(n, STATUS_INTERVAL_MS), new Status(n.instance, n.incarnation));
     }
   }
 
-  /** Sabotage: removes the first acknowledged transaction from the chain, header untouched. */
-  private void dropAcknowledgedTx(SimNode n) {
-    for (int i = 0; i < n.chain.size(); i++) {
-      CommittedBlock cb = n.chain.get(i);
+  /** Sabotage: one acknowledged transaction is gone from a block on disk, header untouched. */
+  private void dropAcknowledgedTx(SimNode n, SimStore store) {
+    for (long h = 1; h <= store.height(); h++) {
+      CommittedBlock cb = store.block(h).orElseThrow();
       for (int t = 0; t < cb.getBlock().getTxsCount(); t++) {
         if (checkers.isAcknowledged(txCache.hash(cb.getBlock().getTxs(t)))) {
-          Block.Builder b = cb.getBlock().toBuilder().removeTxs(t);
-          n.chain.set(i, cb.toBuilder().setBlock(b).build());
+          store.alter(h, cb.toBuilder().setBlock(cb.getBlock().toBuilder().removeTxs(t)).build());
           return;
         }
       }
     }
   }
 
-  private void scheduleGossip(SimNode n) {
-    long delayMs = Math.max(1, Math.round(GOSSIP_INTERVAL_MS * n.clockRate));
-    schedule(now + delayMs, new Gossip(n.instance, n.incarnation));
+  /** A crash pending on {@code n} happens here with some chance (always after a persist, half). */
+  private void crashPoint(SimNode n, boolean afterPersist) {
+    if (!n.crashPending || !faultsActive) {
+      return;
+    }
+    if (afterPersist ? rng.nextBoolean() : rng.nextInt(4) == 0) {
+      if (afterPersist) {
+        crashesAfterPersistBeforeSend++;
+      }
+      throw new SimStore.CrashNow();
+    }
   }
 
-  private void gossip(SimNode n) {
-    long h = n.core.height();
-    var r = n.record;
-    List<ConsensusMessage> own = new ArrayList<>();
-    if (r.lastProposal() != null && r.lastProposal().getHeight() == h) {
-      own.add(ConsensusMessage.newBuilder().setProposal(r.lastProposal()).build());
+  private ConsensusReplica.Outputs outputs(SimNode n) {
+    return new ConsensusReplica.Outputs() {
+      @Override
+      public void broadcast(GossipBody body) {
+        crashPoint(n, false);
+        consensusMessages++;
+        flood(n, body);
+      }
+
+      @Override
+      public void schedule(Event.TimeoutFired timeout, long delayMs) {
+        maxRound = Math.max(maxRound, timeout.round());
+        Simulation.this.schedule(
+            afterLocal(n, delayMs), new Timer(n.instance, n.incarnation, timeout));
+      }
+
+      @Override
+      public void evidenceFound(Evidence evidence) {
+        checkers.onEvidence(n, evidence);
+      }
+    };
+  }
+
+  // ---- Running the node's code ----------------------------------------------------------------
+
+  private interface NodeCall {
+    void run() throws StorageException;
+  }
+
+  /**
+   * Runs one input through the node; a pending crash may interrupt it (its effects so far stand, as
+   * a process's would). Then the checkers see what it committed, and its next wake-up is set.
+   */
+  private void run(SimNode n, NodeCall call) {
+    int incarnation = n.incarnation;
+    try {
+      call.run();
+    } catch (SimStore.CrashNow e) {
+      observeCommits(n);
+      crash(n);
+      return;
+    } catch (StorageException e) {
+      throw new IllegalStateException("simulated disk failed: " + e.getMessage(), e);
     }
-    if (r.lastPrevote() != null && r.lastPrevote().getHeight() == h) {
-      own.add(ConsensusMessage.newBuilder().setVote(r.lastPrevote()).build());
+    if (!n.up() || n.incarnation != incarnation) {
+      return;
     }
-    if (r.lastPrecommit() != null && r.lastPrecommit().getHeight() == h) {
-      own.add(ConsensusMessage.newBuilder().setVote(r.lastPrecommit()).build());
+    observeCommits(n);
+    long wake = n.replica.nextWakeNanos();
+    if (wake != n.wakeAtNanos) {
+      n.wakeAtNanos = wake;
+      double localDelayMs = (wake - localNanos(n)) / 1_000_000.0;
+      schedule(afterLocal(n, Math.max(0, localDelayMs)), new Wake(n.instance, incarnation, wake));
     }
-    for (ConsensusMessage m : own) {
-      gossipMessages++;
-      for (int to : n.audience) {
-        send(n.instance, to, m);
+  }
+
+  /** Hands every block the node made durable since last time to the checkers. */
+  private void observeCommits(SimNode n) {
+    if (n.store == null) {
+      return;
+    }
+    for (long h = n.acknowledged.size() + 1; h <= n.store.height(); h++) {
+      CommittedBlock cb = n.store.block(h).orElseThrow();
+      checkers.onCommit(n, h, cb.getBlock(), cb.getCommit());
+      n.acknowledged.add(cb);
+      noteAllCommitted();
+    }
+  }
+
+  private void noteAllCommitted() {
+    if (allCommittedMs >= 0) {
+      return;
+    }
+    for (SimNode m : nodes) {
+      if (m.honest() && m.height() < config.targetHeights()) {
+        return;
       }
     }
-    scheduleGossip(n);
+    allCommittedMs = now;
+  }
+
+  // ---- The overlay ----------------------------------------------------------------------------
+
+  /** The node's own new gossip, to every neighbour (as its Byzantine mode rewrites it). */
+  private void flood(SimNode n, GossipBody body) {
+    Gossip g = n.router.originate(body, localNanos(n));
+    for (int i = 0; i < n.neighbours.size(); i++) {
+      int to = n.neighbours.get(i);
+      Gossip out = n.honest() ? g : Byzantine.rewrite(n, g, i, honestKeys, rng);
+      send(n.instance, to, PeerFrame.newBuilder().setGossip(out).build());
+      if (n.mode == ByzantineMode.FORGED_ORIGIN) {
+        ByteString victim = honestKeys.get(rng.nextInt(honestKeys.size()));
+        send(
+            n.instance,
+            to,
+            PeerFrame.newBuilder().setGossip(Byzantine.junk(n, victim, rng)).build());
+      }
+      if (n.mode == ByzantineMode.OVERSIZED_FRAMES) {
+        send(n.instance, to, new Byzantine.Oversized(WireLimits.FRAME_BYTES_MAX + 1L));
+      }
+    }
+  }
+
+  private void status(SimNode n) {
+    PeerFrame f =
+        PeerFrame.newBuilder()
+            .setStatus(PeerStatus.newBuilder().setHeight(Byzantine.claimedHeight(n)))
+            .build();
+    for (int to : n.neighbours) {
+      send(n.instance, to, f);
+    }
+    requestSync(n);
+    schedule(afterLocal(n, STATUS_INTERVAL_MS), new Status(n.instance, n.incarnation));
+  }
+
+  private void requestSync(SimNode n) {
+    if (!n.honest() && n.mode == ByzantineMode.NEVER_READS) {
+      return;
+    }
+    SyncState.Request r = n.sync.next(n.height(), n.peerHeights, localNanos(n));
+    if (r == null) {
+      return;
+    }
+    int to = instanceOf(r.peer());
+    syncMessages++;
+    send(
+        n.instance,
+        to,
+        PeerFrame.newBuilder()
+            .setSyncRequest(
+                SyncRequest.newBuilder().setFromHeight(r.fromHeight()).setMaxBlocks(r.maxBlocks()))
+            .build());
+  }
+
+  private static int instanceOf(ByteString peerId) {
+    return Integer.parseInt(peerId.toStringUtf8().substring("instance-".length()));
   }
 
   private void deliver(Deliver d) {
@@ -483,42 +688,113 @@ public final class Simulation {
     if (!n.up()) {
       return;
     }
-    if (d.payload instanceof Transaction tx) {
-      receiveTx(n, tx, false);
+    if (d.frame instanceof Byzantine.Oversized) {
+      return; // the transport's frame decoder refuses it (and closes the link in the node)
+    }
+    if (n.mode == ByzantineMode.NEVER_READS) {
       return;
     }
-    if (d.payload instanceof CommittedBlock cb) {
-      if (cb.getBlock().getHeader().getHeight() == n.core.height()) {
-        process(n, n.core.onEvent(new Event.CommitReceived(cb.getBlock(), cb.getCommit())));
+    PeerFrame f = (PeerFrame) d.frame;
+    switch (f.getKindCase()) {
+      case GOSSIP -> receiveGossip(n, d.from, f.getGossip());
+      case STATUS -> {
+        n.peerHeights.put(SimNode.peerId(d.from), f.getStatus().getHeight());
+        if (f.getStatus().getHeight() > n.height()) {
+          requestSync(n);
+        }
       }
-      return;
+      case SYNC_REQUEST -> serveSync(n, d.from, f.getSyncRequest());
+      case SYNC_RESPONSE -> receiveSync(n, d.from, f.getSyncResponse());
+      default -> {}
     }
-    ConsensusMessage m = (ConsensusMessage) d.payload;
-    long h = m.hasProposal() ? m.getProposal().getHeight() : m.getVote().getHeight();
-    if (h >= 1 && h <= n.height()) {
-      helpCatchUp(n, d.from, h);
-    }
-    Event e =
-        m.hasProposal()
-            ? new Event.ProposalReceived(m.getProposal())
-            : new Event.VoteReceived(m.getVote());
-    process(n, n.core.onEvent(e));
   }
 
-  /** Block sync stand-in: a peer still working on a height we committed gets that block. */
-  private void helpCatchUp(SimNode n, int peer, long height) {
-    long[] last = n.lastSyncSent.get(peer);
-    if (last != null && last[0] == height && now - last[1] < SYNC_RESEND_MS) {
+  private void receiveGossip(SimNode n, int from, Gossip g) {
+    List<Runnable> after = new ArrayList<>();
+    GossipRouter.Outcome outcome =
+        n.router.receive(g, localNanos(n), gg -> accept(n, gg.getBody(), after));
+    if (outcome.relay() != null) {
+      relayedMessages++;
+      PeerFrame relay = PeerFrame.newBuilder().setGossip(outcome.relay()).build();
+      for (int to : n.neighbours) {
+        if (to != from) {
+          send(n.instance, to, relay);
+        }
+      }
+    }
+    // The node queues what it accepted and its consensus thread takes it after p2p relayed it.
+    after.forEach(Runnable::run);
+  }
+
+  /** The node's verdict on a gossip body (as ConsensusDriver#onGossip gives it). */
+  private Verdict accept(SimNode n, GossipBody body, List<Runnable> after) {
+    if (body.hasConsensus()) {
+      if (n.replica.admissible(body.getConsensus()) != null) {
+        return Verdict.REFUSE;
+      }
+      after.add(() -> run(n, () -> n.replica.onConsensus(body.getConsensus(), localNanos(n))));
+      return Verdict.ACCEPT;
+    }
+    if (body.hasTxs()) {
+      after.add(
+          () ->
+              run(
+                  n,
+                  () -> {
+                    for (GossipBody passOn :
+                        ConsensusReplica.admitFromPeer(n.admission, body.getTxs().getTxsList())) {
+                      flood(n, passOn);
+                    }
+                    n.replica.step(localNanos(n));
+                  }));
+    }
+    return Verdict.REFUSE;
+  }
+
+  private void serveSync(SimNode n, int from, SyncRequest request) {
+    if (request.getFromHeight() < 1 || request.getMaxBlocks() < 1) {
       return;
     }
-    n.lastSyncSent.put(peer, new long[] {height, now});
-    syncMessages++;
-    send(n.instance, peer, n.chain.get((int) height - 1));
+    BlockSource source =
+        new BlockSource() {
+          @Override
+          public long height() {
+            return n.replica.height();
+          }
+
+          @Override
+          public List<CommittedBlock> blocks(long fromHeight, int maxBlocks, long maxBytes) {
+            return n.replica.blocks(fromHeight, maxBlocks, maxBytes);
+          }
+        };
+    SyncResponse honest =
+        SyncState.answer(
+            source, request.getFromHeight(), request.getMaxBlocks(), WireLimits.FRAME_BYTES_MAX);
+    SyncResponse r = n.honest() ? honest : Byzantine.answer(n, honest);
+    if (r != null) {
+      syncMessages++;
+      send(n.instance, from, PeerFrame.newBuilder().setSyncResponse(r).build());
+    }
+  }
+
+  private void receiveSync(SimNode n, int from, SyncResponse response) {
+    List<CommittedBlock> blocks = response.getBlocksList();
+    if (n.sync.accept(SimNode.peerId(from), blocks, response.getSerializedSize(), localNanos(n))) {
+      // As the node's p2p handler: checked first, a bad batch costs the sender sync score.
+      if (n.replica.checkSynced(blocks) != null) {
+        n.sync.refused(SimNode.peerId(from));
+      } else {
+        run(n, () -> n.replica.onSynced(blocks, localNanos(n)));
+      }
+    }
+    if (n.up()) {
+      requestSync(n);
+    }
   }
 
   /** Transactions are counted apart, so messages per block measure consensus alone. */
-  private void send(int from, int to, Object payload) {
-    if (payload instanceof Transaction) {
+  private void send(int from, int to, Object frame) {
+    if (frame instanceof PeerFrame f && f.hasGossip() && f.getGossip().getBody().hasTxs()) {
       txGossipMessages++;
     } else {
       sentMessages++;
@@ -531,153 +807,15 @@ public final class Simulation {
         return;
       }
       if (rng.nextDouble() < config.duplicateProbability()) {
-        schedule(now + delay(), new Deliver(from, to, payload));
+        schedule(now + delay(), new Deliver(from, to, frame));
       }
     }
-    schedule(now + delay(), new Deliver(from, to, payload));
+    schedule(now + delay(), new Deliver(from, to, frame));
   }
 
   private long delay() {
     return config.delayMsMin() == config.delayMsMax()
         ? config.delayMsMin()
         : rng.nextLong(config.delayMsMin(), config.delayMsMax() + 1);
-  }
-
-  /**
-   * Carries out a core's actions in order; a pending crash interrupts the list at a random point.
-   */
-  private void process(SimNode n, List<Action> actions) {
-    int crashAt = n.crashPending ? crashPoint(actions) : -1;
-    long committed = -1;
-    for (int i = 0; i < actions.size(); i++) {
-      if (i == crashAt) {
-        if (i > 0 && actions.get(i - 1) instanceof Action.PersistVote) {
-          crashesAfterPersistBeforeSend++;
-        }
-        crash(n);
-        return;
-      }
-      Action a = actions.get(i);
-      if (a instanceof Action.PersistVote p) {
-        n.record = p.record();
-      } else if (a instanceof Action.Broadcast b) {
-        consensusMessages++;
-        for (int to : n.audience) {
-          send(n.instance, to, b.message());
-        }
-      } else if (a instanceof Action.ScheduleTimeout t) {
-        maxRound = Math.max(maxRound, t.round());
-        long delayMs = Math.max(1, Math.round(t.delayMs() * n.clockRate));
-        schedule(
-            now + delayMs,
-            new Timer(
-                n.instance,
-                n.incarnation,
-                new Event.TimeoutFired(t.height(), t.round(), t.step())));
-      } else if (a instanceof Action.RequestProposal r) {
-        schedule(now, new Ready(n.instance, n.incarnation, r.height(), r.round()));
-      } else if (a instanceof Action.Commit c) {
-        checkers.onCommit(n, c.height(), c.block(), c.certificate());
-        n.append(
-            CommittedBlock.newBuilder().setBlock(c.block()).setCommit(c.certificate()).build(),
-            txCache);
-        committed = c.height();
-        noteAllCommitted();
-      } else if (a instanceof Action.EvidenceFound ev) {
-        checkers.onEvidence(n, ev.evidence(), validatorIndex);
-      }
-    }
-    if (crashAt == actions.size()) {
-      crash(n);
-      return;
-    }
-    if (committed > 0) {
-      process(n, n.core.onEvent(new Event.NewHeight(committed + 1)));
-    }
-  }
-
-  /**
-   * Where a pending crash interrupts this list, or -1: only lists that sign something are
-   * interrupted, half the time right after a persisted vote and before its broadcast (the window
-   * the WAL exists for), otherwise anywhere in the list.
-   */
-  private int crashPoint(List<Action> actions) {
-    List<Integer> afterPersist = new ArrayList<>();
-    for (int i = 0; i < actions.size(); i++) {
-      if (actions.get(i) instanceof Action.PersistVote) {
-        afterPersist.add(i + 1);
-      }
-    }
-    if (afterPersist.isEmpty()) {
-      return -1; // wait for a list that signs, or for ForceCrash
-    }
-    if (rng.nextBoolean()) {
-      return afterPersist.get(rng.nextInt(afterPersist.size()));
-    }
-    return rng.nextInt(actions.size() + 1);
-  }
-
-  private void noteAllCommitted() {
-    if (allCommittedMs >= 0) {
-      return;
-    }
-    for (SimNode m : nodes) {
-      if (m.honest && m.height() < config.targetHeights()) {
-        return;
-      }
-    }
-    allCommittedMs = now;
-  }
-
-  private Block buildBlock(SimNode n, long height) {
-    CommittedBlock parent = n.chain.isEmpty() ? null : n.chain.get(n.chain.size() - 1);
-    long parentTime = parent == null ? 0 : parent.getBlock().getHeader().getTimeMs();
-    BlockHeader.Builder h =
-        BlockHeader.newBuilder()
-            .setChainId(CHAIN_ID)
-            .setHeight(height)
-            // The second twin's blocks differ from the first's by one millisecond.
-            .setTimeMs(Math.max(parentTime + 1, GENESIS_TIME_MS + now) + n.twinTag)
-            .setPreviousHash(ChainValidator.previousHash(n.chain))
-            .setStateHash(ByteString.copyFrom(new byte[32]))
-            .setProposer(n.publicKey);
-    if (parent != null) {
-      h.setLastCommit(parent.getCommit());
-    } else {
-      h.setLastCommit(CommitCertificate.getDefaultInstance());
-    }
-    List<Transaction> txs = pickTxs(n, height);
-    List<byte[]> hashes = new ArrayList<>(txs.size());
-    for (Transaction tx : txs) {
-      hashes.add(txCache.hash(tx).toByteArray());
-    }
-    h.setTxRoot(ByteString.copyFrom(MerkleTree.root(hashes))).setTxCount(txs.size());
-    return Block.newBuilder().setHeader(h).addAllTxs(txs).build();
-  }
-
-  /** Pending transactions in mempool order, up to the block limit (and the sabotages' extras). */
-  private List<Transaction> pickTxs(SimNode n, long height) {
-    List<Transaction> txs = new ArrayList<>();
-    boolean sabotaging = n.honest && n.validator == 0;
-    if (sabotaging && config.sabotage() == Sabotage.INJECT_UNSUBMITTED_TX) {
-      txs.add(clients.forge(height));
-    }
-    if (sabotaging && config.sabotage() == Sabotage.REPEAT_COMMITTED_TX) {
-      for (CommittedBlock cb : n.chain) {
-        if (cb.getBlock().getTxsCount() > 0) {
-          txs.add(cb.getBlock().getTxs(0));
-          break;
-        }
-      }
-    }
-    for (Map.Entry<ByteString, Transaction> e : n.mempool.entrySet()) {
-      if (txs.size() >= ChainValidator.BLOCK_TXS_MAX) {
-        break;
-      }
-      if (!n.chainTxs.containsKey(e.getKey())) {
-        txs.add(e.getValue());
-      }
-    }
-    return txs;
   }
 }

@@ -90,11 +90,6 @@ class CheckersCatchViolationsTest {
   }
 
   @Test
-  void aProposerThatRepeatsACommittedTransactionIsCaughtEvenWhenNodesAcceptIt() {
-    assertCaught(Sabotage.REPEAT_COMMITTED_TX, 0, "already in the chain");
-  }
-
-  @Test
   void aRestartThatLosesAnAcknowledgedTransactionIsCaught() {
     assertCaught(Sabotage.DROP_ACKED_TX_ON_RESTART, 6, "acknowledged transaction of height");
   }

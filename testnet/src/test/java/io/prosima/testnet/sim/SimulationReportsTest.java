@@ -11,17 +11,18 @@ import org.junit.jupiter.api.Test;
 /** What a run reports, and the soak and figures entry points a CLI command would call. */
 class SimulationReportsTest {
   @Test
-  void transactionGossipIsCountedApartFromConsensusMessages() {
-    SimResult r = new Simulation(SimConfig.faultFree(3, new long[] {1, 1, 1, 1}, 20, 20)).run();
+  void transactionGossipIsCountedApartAndEachNodePassesEachTransactionOnOnce() {
+    long[] weights = {1, 1, 1, 1};
+    SimResult r = new Simulation(SimConfig.faultFree(3, weights, 20, 20)).run();
     assertTrue(r.txsSubmitted() > 0, r.toString());
     assertTrue(r.txsCommitted() > 0 && r.txsCommitted() <= r.txsSubmitted(), r.toString());
-    // No faults: each submitted tx goes once to the three other nodes, and every consensus
-    // broadcast (first send or re-gossip) to three peers, plus one message per catch-up block.
-    assertEquals(3 * r.txsSubmitted(), r.txGossipMessages(), r.toString());
-    assertEquals(
-        3 * (r.consensusMessages() + r.gossipMessages()) + r.syncMessages(),
-        r.sentMessages(),
-        r.toString());
+    // Each node passes a transaction on once, to each overlay neighbour: at most two messages per
+    // overlay link and transaction (fewer for the last ones, still in flight when the run ends).
+    long links = SimGenesis.build(weights).genesis().getOverlayCount();
+    assertTrue(r.txGossipMessages() > 0, r.toString());
+    assertTrue(r.txGossipMessages() <= 2 * links * r.txsSubmitted(), r.toString());
+    // Consensus messages are flooded: each broadcast reaches at least one neighbour.
+    assertTrue(r.sentMessages() >= r.consensusMessages(), r.toString());
   }
 
   @Test
