@@ -37,6 +37,13 @@ public interface LedgerStore extends AutoCloseable {
   /** A committed transaction by its hash, read without parsing its block; empty if unknown. */
   Optional<Transaction> tx(byte[] txHash);
 
+  /**
+   * What an inclusion proof for a transaction of the block at {@code height} needs: the block's
+   * header, its commit certificate and its tx hashes in order, read without parsing the block
+   * (except for blocks committed before this record was kept); empty if there is no such block.
+   */
+  Optional<BlockTxIndex> blockTxIndex(long height);
+
   /** Transactions naming an image id, oldest first. {@code pageToken} empty for the first page. */
   TxPage txsByImage(String imageId, byte[] pageToken, int limit);
 
@@ -47,11 +54,12 @@ public interface LedgerStore extends AutoCloseable {
   byte[] state(byte[] key);
 
   /**
-   * Commits the next block in one atomic, synced write: the block, its id and tx indexes, the state
-   * writes (null value = delete) and the new tip. When this returns, the block survives a crash; if
-   * the process dies before, none of it is visible.
+   * Commits the next block in one atomic, synced write: the block, its id and tx indexes (including
+   * the {@link #blockTxIndex} record), the state writes (null value = delete) and the new tip. When
+   * this returns, the block survives a crash; if the process dies before, none of it is visible.
    *
-   * @param txHashes the hash of each transaction of the block, in order
+   * @param txHashes the hash ({@code TxCodec.hash}) of each transaction of the block, in order: the
+   *     leaves of the header's tx root, from which inclusion proofs are built
    */
   void commit(
       CommittedBlock block, byte[] blockId, List<byte[]> txHashes, SortedMap<byte[], byte[]> writes)

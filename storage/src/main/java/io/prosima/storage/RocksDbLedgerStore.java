@@ -48,7 +48,10 @@ public final class RocksDbLedgerStore implements LedgerStore {
           "state",
           "fragments",
           // tx hash -> tx bytes, so a listing reads one tx, not its whole block.
-          "tx_bodies");
+          "tx_bodies",
+          // height -> header, certificate and tx hashes (BlockTxIndexRecord), so a tx's inclusion
+          // proof is answered without parsing its block.
+          "block_tx_index");
 
   static {
     RocksDB.loadLibrary();
@@ -67,6 +70,7 @@ public final class RocksDbLedgerStore implements LedgerStore {
   private final ColumnFamilyHandle bySigner;
   private final ColumnFamilyHandle state;
   private final ColumnFamilyHandle txBodies;
+  private final ColumnFamilyHandle blockTxIndex;
   private final WriteOptions syncWrite;
   private final RocksDbFragmentStore fragments;
 
@@ -120,6 +124,7 @@ public final class RocksDbLedgerStore implements LedgerStore {
     this.syncWrite = new WriteOptions().setSync(true);
     this.fragments = new RocksDbFragmentStore(db, handles.get(7), syncWrite);
     this.txBodies = handles.get(8);
+    this.blockTxIndex = handles.get(9);
     this.tip = readTip();
   }
 
@@ -304,6 +309,28 @@ public final class RocksDbLedgerStore implements LedgerStore {
   }
 
   @Override
+  public Optional<BlockTxIndex> blockTxIndex(long height) {
+    if (height < 1) {
+      return Optional.empty();
+    }
+    String where = "block_tx_index at height " + height + " (" + dir + ")";
+    byte[] raw = get(blockTxIndex, u64(height), where);
+    if (raw == null) {
+      // Blocks committed before block_tx_index existed: fall back to parsing the block (and
+      // hashing its txs), as every proof query did before. Such heights stay on this slow path;
+      // nothing rewrites them.
+      return block(height)
+          .map(
+              b ->
+                  new BlockTxIndex(
+                      b.getBlock().getHeader(),
+                      b.getCommit(),
+                      BlockCodec.txHashes(b.getBlock().getTxsList())));
+    }
+    return Optional.of(BlockTxIndexRecord.decode(raw, height, where));
+  }
+
+  @Override
   public TxPage txsByImage(String imageId, byte[] pageToken, int limit) {
     return scan(byImage, TxIndexKeys.imagePrefix(imageId), pageToken, limit, "by_image");
   }
@@ -401,6 +428,10 @@ public final class RocksDbLedgerStore implements LedgerStore {
     try (WriteBatch batch = new WriteBatch()) {
       batch.put(blocks, u64(height), Checksummed.wrap(Canonical.bytes(committed)));
       batch.put(blockIds, blockId, Checksummed.wrap(u64(height)));
+      batch.put(
+          blockTxIndex,
+          u64(height),
+          Checksummed.wrap(BlockTxIndexRecord.encode(header, committed.getCommit(), txHashes)));
       for (int i = 0; i < block.getTxsCount(); i++) {
         Transaction tx = block.getTxs(i);
         byte[] hash = txHashes.get(i);

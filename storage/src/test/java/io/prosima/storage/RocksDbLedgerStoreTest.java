@@ -10,6 +10,8 @@ import com.google.protobuf.ByteString;
 import io.prosima.proto.v1.AccessLog;
 import io.prosima.proto.v1.Block;
 import io.prosima.proto.v1.BlockHeader;
+import io.prosima.proto.v1.CommitCertificate;
+import io.prosima.proto.v1.CommitSignature;
 import io.prosima.proto.v1.CommittedBlock;
 import io.prosima.proto.v1.Payload;
 import io.prosima.proto.v1.Transaction;
@@ -19,7 +21,9 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,10 +72,24 @@ class RocksDbLedgerStoreTest {
     CommittedBlock cb =
         CommittedBlock.newBuilder()
             .setBlock(Block.newBuilder().setHeader(header).addAllTxs(txs))
+            .setCommit(certificate(height, id))
             .setStateHashAfter(ByteString.copyFrom(filled(32, (int) height)))
             .build();
     store.commit(cb, id, BlockCodec.txHashes(txs), writes);
     return id;
+  }
+
+  /** A certificate shaped like a real one (signatures are not checked by the store). */
+  private static CommitCertificate certificate(long height, byte[] blockId) {
+    return CommitCertificate.newBuilder()
+        .setHeight(height)
+        .setRound(1)
+        .setBlockId(ByteString.copyFrom(blockId))
+        .addSignatures(
+            CommitSignature.newBuilder()
+                .setValidator(SIGNER_A)
+                .setSignature(ByteString.copyFrom(filled(64, (int) height))))
+        .build();
   }
 
   private static TreeMap<byte[], byte[]> writes() {
@@ -238,31 +256,173 @@ class RocksDbLedgerStoreTest {
     }
   }
 
-  static void corrupt(Path dir, String family, byte[] key) throws Exception {
-    List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
-    List<String> names =
+  private static byte[] height(long h) {
+    return ByteBuffer.allocate(8).putLong(h).array();
+  }
+
+  /** The block index as it was answered before it was stored: from the parsed block. */
+  private static BlockTxIndex fromBlock(CommittedBlock b) {
+    return new BlockTxIndex(
+        b.getBlock().getHeader(), b.getCommit(), BlockCodec.txHashes(b.getBlock().getTxsList()));
+  }
+
+  private static void assertSameIndex(BlockTxIndex expected, BlockTxIndex actual) {
+    assertEquals(expected.header(), actual.header());
+    assertEquals(expected.commit(), actual.commit());
+    assertArrayEquals(
+        expected.txHashes().toArray(byte[][]::new), actual.txHashes().toArray(byte[][]::new));
+  }
+
+  /** Commits three blocks (three txs, none, one); returns what each one's index must be. */
+  private List<BlockTxIndex> commitThreeBlocks() throws Exception {
+    List<BlockTxIndex> expected = new ArrayList<>();
+    try (RocksDbLedgerStore store = RocksDbLedgerStore.open(dir)) {
+      commit(
+          store,
+          List.of(tx(SIGNER_A, 1, "img-1"), tx(SIGNER_B, 1, "img-2"), tx(SIGNER_A, 2, "img-1")),
+          writes());
+      commit(store, List.of(), writes());
+      commit(store, List.of(tx(SIGNER_B, 2, "img-3")), writes());
+      for (long h = 1; h <= 3; h++) {
+        expected.add(fromBlock(store.block(h).orElseThrow()));
+      }
+    }
+    return expected;
+  }
+
+  @Test
+  void eachBlocksHeaderCertificateAndTxHashesAreReadWithoutParsingTheBlock() throws Exception {
+    List<BlockTxIndex> expected = commitThreeBlocks();
+    assertEquals(3, expected.get(0).txHashes().size());
+    assertEquals(0, expected.get(1).txHashes().size());
+    assertEquals(3, expected.get(2).commit().getHeight(), "the certificate is stored");
+    try (RocksDbLedgerStore store = RocksDbLedgerStore.open(dir)) {
+      long parsed = store.blocksParsed(); // the tip check at open reads the tip's block
+      for (long h = 1; h <= 3; h++) {
+        assertSameIndex(expected.get((int) h - 1), store.blockTxIndex(h).orElseThrow());
+      }
+      assertTrue(store.blockTxIndex(0).isEmpty());
+      assertTrue(store.blockTxIndex(4).isEmpty());
+      assertEquals(parsed, store.blocksParsed(), "blocks parsed to read their tx index");
+    }
+  }
+
+  @Test
+  void aCorruptedBlockTxIndexGivesAClearErrorNotAWrongProof() throws Exception {
+    commitThreeBlocks();
+    corrupt(dir, "block_tx_index", height(1));
+    // A record with a valid checksum that describes another height (say, a misplaced write).
+    withRawDb(
+        dir,
+        (db, families) -> {
+          ColumnFamilyHandle cf = families.get("block_tx_index");
+          db.put(cf, height(2), db.get(cf, height(3)));
+        });
+    try (RocksDbLedgerStore store = RocksDbLedgerStore.open(dir)) {
+      StorageCorruptionException e =
+          assertThrows(StorageCorruptionException.class, () -> store.blockTxIndex(1));
+      assertTrue(
+          e.getMessage().contains("checksum mismatch in block_tx_index at height 1"),
+          e.getMessage());
+      e = assertThrows(StorageCorruptionException.class, () -> store.blockTxIndex(2));
+      assertTrue(
+          e.getMessage().contains("block header mismatch in block_tx_index at height 2"),
+          e.getMessage());
+      assertFalse(store.blockTxIndex(3).isEmpty(), "untouched data still reads");
+    }
+  }
+
+  @Test
+  void aBlockTxIndexRecordThatIsCutShortOrHasAStrayHashIsCorruption() {
+    BlockHeader header =
+        BlockHeader.newBuilder().setChainId("test").setHeight(7).setTxCount(1).build();
+    CommitCertificate cert = certificate(7, new byte[32]);
+    byte[] good = BlockTxIndexRecord.encode(header, cert, List.of(filled(32, 1)));
+    assertEquals(1, BlockTxIndexRecord.decode(good, 7, "test").txHashes().size());
+    for (byte[] bad :
         List.of(
-            "default",
-            "blocks",
-            "block_ids",
-            "txs",
-            "by_image",
-            "by_signer",
-            "state",
-            "fragments",
-            "tx_bodies");
-    for (String n : names) {
+            Arrays.copyOf(good, 3),
+            Arrays.copyOf(good, 10),
+            Arrays.copyOf(good, good.length - 1),
+            Arrays.copyOf(good, good.length + 32),
+            BlockTxIndexRecord.encode(header, cert, List.of()))) {
+      assertThrows(
+          StorageCorruptionException.class, () -> BlockTxIndexRecord.decode(bad, 7, "test"));
+    }
+    assertThrows(StorageCorruptionException.class, () -> BlockTxIndexRecord.decode(good, 8, "t"));
+  }
+
+  @Test
+  void blocksCommittedBeforeTheBlockTxIndexExistedAreAnsweredFromTheBlock() throws Exception {
+    List<BlockTxIndex> expected = commitThreeBlocks();
+    // A database written before block_tx_index existed has no such family: drop it. The store
+    // creates it again, empty, when it opens.
+    withRawDb(dir, (db, families) -> db.dropColumnFamily(families.get("block_tx_index")));
+    try (RocksDbLedgerStore store = RocksDbLedgerStore.open(dir)) {
+      assertEquals(3, store.height());
+      long parsed = store.blocksParsed();
+      for (long h = 1; h <= 3; h++) {
+        assertSameIndex(expected.get((int) h - 1), store.blockTxIndex(h).orElseThrow());
+      }
+      assertEquals(parsed + 3, store.blocksParsed(), "old heights fall back to their block");
+      assertTrue(store.blockTxIndex(4).isEmpty());
+
+      // Blocks committed from now on are indexed.
+      commit(store, List.of(tx(SIGNER_A, 3, "img-1")), writes());
+      BlockTxIndex fourth = fromBlock(store.block(4).orElseThrow());
+      parsed = store.blocksParsed();
+      assertSameIndex(fourth, store.blockTxIndex(4).orElseThrow());
+      assertEquals(parsed, store.blocksParsed());
+    }
+  }
+
+  /** What a test does to the database behind the store's back (the store must be closed). */
+  interface RawDbAction {
+    void run(RocksDB db, Map<String, ColumnFamilyHandle> families) throws Exception;
+  }
+
+  static final List<String> FAMILY_NAMES =
+      List.of(
+          "default",
+          "blocks",
+          "block_ids",
+          "txs",
+          "by_image",
+          "by_signer",
+          "state",
+          "fragments",
+          "tx_bodies",
+          "block_tx_index");
+
+  static void withRawDb(Path dir, RawDbAction action) throws Exception {
+    List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+    for (String n : FAMILY_NAMES) {
       descriptors.add(
           new ColumnFamilyDescriptor(n.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
     }
     List<ColumnFamilyHandle> handles = new ArrayList<>();
     try (DBOptions options = new DBOptions();
         RocksDB db = RocksDB.open(options, dir.toString(), descriptors, handles)) {
-      ColumnFamilyHandle cf = handles.get(names.indexOf(family));
-      byte[] value = db.get(cf, key);
-      value[value.length / 2] ^= 0x40;
-      db.put(cf, key, value);
-      handles.forEach(ColumnFamilyHandle::close);
+      try {
+        Map<String, ColumnFamilyHandle> byName = new HashMap<>();
+        for (int i = 0; i < FAMILY_NAMES.size(); i++) {
+          byName.put(FAMILY_NAMES.get(i), handles.get(i));
+        }
+        action.run(db, byName);
+      } finally {
+        handles.forEach(ColumnFamilyHandle::close);
+      }
     }
+  }
+
+  static void corrupt(Path dir, String family, byte[] key) throws Exception {
+    withRawDb(
+        dir,
+        (db, families) -> {
+          ColumnFamilyHandle cf = families.get(family);
+          byte[] value = db.get(cf, key);
+          value[value.length / 2] ^= 0x40;
+          db.put(cf, key, value);
+        });
   }
 }

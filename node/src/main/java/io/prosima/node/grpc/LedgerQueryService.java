@@ -21,15 +21,18 @@ import io.prosima.proto.v1.ModelRecord;
 import io.prosima.proto.v1.StatusRequest;
 import io.prosima.proto.v1.StatusResponse;
 import io.prosima.proto.v1.SubscribeBlocksRequest;
+import io.prosima.proto.v1.Transaction;
 import io.prosima.proto.v1.TxListResponse;
 import io.prosima.proto.v1.TxResponse;
 import io.prosima.proto.v1.TxSummary;
 import io.prosima.proto.wire.BlockCodec;
 import io.prosima.proto.wire.MerkleTree;
+import io.prosima.storage.BlockTxIndex;
 import io.prosima.storage.StorageCorruptionException;
 import io.prosima.storage.TxImageIds;
 import io.prosima.storage.TxPage;
 import io.prosima.storage.TxRef;
+import java.util.Arrays;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -139,32 +142,64 @@ final class LedgerQueryService extends LedgerQueryGrpc.LedgerQueryImplBase {
                           Status.NOT_FOUND
                               .withDescription("transaction is not committed")
                               .asRuntimeException());
-          TxResponse tx =
-              txResponse(request.getTxHash(), location.getHeight(), location.getIndex());
-          var imageId = TxImageIds.imageIdOf(tx.getTx());
+          Transaction tx = committedTx(request.getTxHash());
+          var imageId = TxImageIds.imageIdOf(tx);
           if (imageId.isPresent()) {
             requireImageReader(imageId.get());
           }
-          out.onNext(tx);
+          out.onNext(
+              txResponse(
+                  request.getTxHash(),
+                  tx,
+                  blockTxIndex(location.getHeight()),
+                  location.getIndex()));
           out.onCompleted();
         });
   }
 
-  /** A committed transaction with its inclusion proof, block header and commit certificate. */
-  private TxResponse txResponse(ByteString txHash, long height, int index) {
-    CommittedBlock block = core.store().block(height).orElseThrow();
-    var txs = block.getBlock().getTxsList();
-    if (index < 0 || index >= txs.size()) {
-      throw new StorageCorruptionException("tx index points past its block");
+  /** A committed transaction by hash, read alone rather than out of its (maybe huge) block. */
+  private Transaction committedTx(ByteString txHash) {
+    return core.store()
+        .tx(txHash.toByteArray())
+        .orElseThrow(
+            () ->
+                new StorageCorruptionException(
+                    "storage corruption: an index names a tx that is not stored"));
+  }
+
+  /** The header, certificate and tx hashes of a committed block, without parsing the block. */
+  private BlockTxIndex blockTxIndex(long height) {
+    return core.store()
+        .blockTxIndex(height)
+        .orElseThrow(
+            () ->
+                new StorageCorruptionException(
+                    "storage corruption: an index names height " + height + " but no block"));
+  }
+
+  /**
+   * A committed transaction with its inclusion proof, block header and commit certificate: the same
+   * response as when it was built from the parsed block, since the proof's leaves are the block's
+   * tx hashes and the header and certificate are the block's own.
+   */
+  private static TxResponse txResponse(
+      ByteString txHash, Transaction tx, BlockTxIndex block, int index) {
+    var hashes = block.txHashes();
+    if (index < 0 || index >= hashes.size()) {
+      throw new StorageCorruptionException("storage corruption: tx index points past its block");
+    }
+    if (!Arrays.equals(hashes.get(index), txHash.toByteArray())) {
+      throw new StorageCorruptionException(
+          "storage corruption: a tx index names another transaction of its block");
     }
     return TxResponse.newBuilder()
-        .setTx(txs.get(index))
+        .setTx(tx)
         .setTxHash(txHash)
-        .setHeight(height)
+        .setHeight(block.header().getHeight())
         .setIndex(index)
-        .setProof(MerkleTree.proof(BlockCodec.txHashes(txs), index))
-        .setHeader(block.getBlock().getHeader())
-        .setCommit(block.getCommit())
+        .setProof(MerkleTree.proof(hashes, index))
+        .setHeader(block.header())
+        .setCommit(block.commit())
         .build();
   }
 
@@ -200,8 +235,14 @@ final class LedgerQueryService extends LedgerQueryGrpc.LedgerQueryImplBase {
                       request.getPageToken().toByteArray(),
                       pageSize(request.getLimit()));
           ImageProvenanceResponse.Builder r = ImageProvenanceResponse.newBuilder();
+          // Entries come in commit order: those of one block share its index, read once.
+          BlockTxIndex block = null;
           for (TxRef ref : page.txs()) {
-            r.addEntries(txResponse(ByteString.copyFrom(ref.txHash()), ref.height(), ref.index()));
+            if (block == null || block.header().getHeight() != ref.height()) {
+              block = blockTxIndex(ref.height());
+            }
+            ByteString hash = ByteString.copyFrom(ref.txHash());
+            r.addEntries(txResponse(hash, committedTx(hash), block, ref.index()));
           }
           out.onNext(r.setNextPageToken(ByteString.copyFrom(page.nextToken())).build());
           out.onCompleted();
@@ -261,19 +302,13 @@ final class LedgerQueryService extends LedgerQueryGrpc.LedgerQueryImplBase {
     TxListResponse.Builder r = TxListResponse.newBuilder();
     for (TxRef ref : page.txs()) {
       // One tx read by hash: a page of 1,000 txs must not parse 1,000 blocks.
-      var tx =
-          core.store()
-              .tx(ref.txHash())
-              .orElseThrow(
-                  () ->
-                      new StorageCorruptionException(
-                          "storage corruption: an index names a tx that is not stored"));
+      ByteString hash = ByteString.copyFrom(ref.txHash());
       r.addTxs(
           TxSummary.newBuilder()
-              .setTxHash(ByteString.copyFrom(ref.txHash()))
+              .setTxHash(hash)
               .setHeight(ref.height())
               .setIndex(ref.index())
-              .setTx(tx));
+              .setTx(committedTx(hash)));
     }
     return r.setNextPageToken(ByteString.copyFrom(page.nextToken())).build();
   }
