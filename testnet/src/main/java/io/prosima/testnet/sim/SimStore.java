@@ -5,6 +5,7 @@ import io.prosima.proto.v1.CommittedBlock;
 import io.prosima.proto.v1.SignedVoteRecordData;
 import io.prosima.proto.v1.Transaction;
 import io.prosima.proto.v1.TxLocation;
+import io.prosima.storage.BlockTxIndex;
 import io.prosima.storage.LedgerStore;
 import io.prosima.storage.StorageException;
 import io.prosima.storage.TxPage;
@@ -73,6 +74,11 @@ final class SimStore implements LedgerStore {
   public Optional<CommittedBlock> block(long height) {
     CommittedBlock b = altered.get(height);
     return b != null ? Optional.of(b) : store.block(height);
+  }
+
+  @Override
+  public Optional<BlockTxIndex> blockTxIndex(long height) {
+    return store.blockTxIndex(height);
   }
 
   @Override
