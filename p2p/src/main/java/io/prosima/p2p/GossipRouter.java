@@ -21,7 +21,12 @@ public final class GossipRouter {
     /** The node refused it: not relayed. */
     REFUSED,
     /** The node took it; relay {@link Outcome#relay} to every neighbour but the sender. */
-    ACCEPTED
+    ACCEPTED,
+    /**
+     * Taken before, but this copy has more hops left than any copy before (a neighbour that relayed
+     * it first with a ttl of 1 cannot cut its flood short): relay again, without the node.
+     */
+    RELAYED_FURTHER
   }
 
   /**
@@ -81,15 +86,28 @@ public final class GossipRouter {
     if (!gossip.hasBody() || gossip.getOrigin().isEmpty()) {
       return new Outcome(Fate.MALFORMED, null);
     }
-    if (!seen.firstSeen(gossip.getBody().toByteString(), nowNanos)) {
-      return new Outcome(Fate.DUPLICATE, null);
-    }
-    if (accept.apply(gossip) != Verdict.ACCEPT) {
-      return new Outcome(Fate.REFUSED, null);
-    }
     // A neighbour's ttl above ours is capped: it cannot make a body travel further than we would.
     int ttl = Math.min(gossip.getTtl(), ttlMax);
-    return new Outcome(Fate.ACCEPTED, ttl > 1 ? gossip.toBuilder().setTtl(ttl - 1).build() : null);
+    GossipSeen.Id id = GossipSeen.id(gossip.getBody().toByteString());
+    switch (seen.observe(id, ttl, nowNanos)) {
+      case DUPLICATE -> {
+        return new Outcome(Fate.DUPLICATE, null);
+      }
+      case FURTHER -> {
+        // Taken before from a copy with fewer hops left: relayed again, the node is not asked.
+        return new Outcome(Fate.RELAYED_FURTHER, relay(gossip, ttl));
+      }
+      case NEW -> {}
+    }
+    if (accept.apply(gossip) != Verdict.ACCEPT) {
+      seen.refused(id);
+      return new Outcome(Fate.REFUSED, null);
+    }
+    return new Outcome(Fate.ACCEPTED, relay(gossip, ttl));
+  }
+
+  private static Gossip relay(Gossip gossip, int ttl) {
+    return ttl > 1 ? gossip.toBuilder().setTtl(ttl - 1).build() : null;
   }
 
   int seenSize() {

@@ -25,11 +25,30 @@ import java.util.Map;
  * same 128-bit prefix as a body not yet sent is a second-preimage problem.
  */
 final class GossipSeen {
-  private record Id(long high, long low) {}
+  record Id(long high, long low) {}
+
+  /** What a copy of a body is to this node. */
+  enum Seen {
+    /** Not seen within the expiry: recorded now. */
+    NEW,
+    /** Seen, and this copy may travel no further than one seen before (or the node refused it). */
+    DUPLICATE,
+    /**
+     * Seen and taken by the node, but this copy may travel further (higher ttl) than any before: a
+     * neighbour that relayed it first with a ttl of 1 must not cut its flood short.
+     */
+    FURTHER
+  }
+
+  private static final class Entry {
+    long nanos;
+    int ttl;
+    boolean refused;
+  }
 
   private final long expiryNanos;
-  // Insertion order: an entry moves to the end only when it is accepted again.
-  private final Map<Id, Long> acceptedNanos;
+  // Insertion order: an entry moves to the end only when it is seen as new again.
+  private final Map<Id, Entry> entries;
 
   GossipSeen(int entriesMax, long expiryNanos) {
     if (entriesMax < 1) {
@@ -39,37 +58,54 @@ final class GossipSeen {
       throw new IllegalArgumentException("expiryNanos must be >= 1");
     }
     this.expiryNanos = expiryNanos;
-    this.acceptedNanos =
+    this.entries =
         new LinkedHashMap<>(16, 0.75f, false) {
           @Override
-          protected boolean removeEldestEntry(Map.Entry<Id, Long> eldest) {
+          protected boolean removeEldestEntry(Map.Entry<Id, Entry> eldest) {
             return size() > entriesMax;
           }
         };
   }
 
   /**
-   * True if this body was not accepted within the expiry (nor evicted since): it is new, and is
-   * recorded as accepted now. False for a duplicate.
+   * True if this body was not seen within the expiry (nor evicted since): it is new, and is
+   * recorded now, as if it had travelled as far as any copy can. False for a duplicate.
    */
   boolean firstSeen(ByteString body, long nowNanos) {
-    Id id = id(body);
-    synchronized (this) {
-      Long at = acceptedNanos.get(id);
-      if (at != null && nowNanos - at < expiryNanos) {
-        return false;
+    return observe(id(body), Integer.MAX_VALUE, nowNanos) == Seen.NEW;
+  }
+
+  /** Records a copy of body {@code id} that may travel {@code ttl} more hops. */
+  synchronized Seen observe(Id id, int ttl, long nowNanos) {
+    Entry e = entries.get(id);
+    if (e != null && nowNanos - e.nanos < expiryNanos) {
+      if (e.refused || ttl <= e.ttl) {
+        return Seen.DUPLICATE;
       }
-      acceptedNanos.remove(id);
-      acceptedNanos.put(id, nowNanos);
-      return true;
+      e.ttl = ttl;
+      return Seen.FURTHER;
+    }
+    entries.remove(id);
+    e = new Entry();
+    e.nanos = nowNanos;
+    e.ttl = ttl;
+    entries.put(id, e);
+    return Seen.NEW;
+  }
+
+  /** The node refused body {@code id}: no copy of it is relayed while it is remembered. */
+  synchronized void refused(Id id) {
+    Entry e = entries.get(id);
+    if (e != null) {
+      e.refused = true;
     }
   }
 
   synchronized int size() {
-    return acceptedNanos.size();
+    return entries.size();
   }
 
-  private static Id id(ByteString body) {
+  static Id id(ByteString body) {
     MessageDigest sha256;
     try {
       sha256 = MessageDigest.getInstance("SHA-256");

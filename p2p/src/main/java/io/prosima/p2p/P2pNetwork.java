@@ -409,7 +409,7 @@ public final class P2pNetwork implements AutoCloseable {
       case DUPLICATE -> counters.duplicatesIgnored.increment();
       case MALFORMED -> counters.framesDropped.increment();
       case REFUSED -> counters.gossipRefused.increment();
-      case ACCEPTED -> {
+      case ACCEPTED, RELAYED_FURTHER -> {
         if (outcome.relay() != null) {
           sendToAll(PeerFrame.newBuilder().setGossip(outcome.relay()).build(), from);
         }
@@ -455,7 +455,7 @@ public final class P2pNetwork implements AutoCloseable {
     if (verdict != Verdict.ACCEPT) {
       // The neighbour loses sync score; the heights go to another neighbour if one is ahead.
       log.info("p2p: the node refused {} synced blocks from {}", blocks.size(), from.shortKey);
-      sync.refused(from.key);
+      sync.refused(from.key, System.nanoTime());
     }
     runOnTimer(this::requestSyncIfBehind);
   }

@@ -50,6 +50,10 @@ public final class SyncState {
   // Keyed by genesis neighbour key (bounded by the neighbour count); kept across reconnects, so
   // a liar does not start clean by reconnecting.
   private final Map<ByteString, Integer> scores = new HashMap<>();
+  // A neighbour that just answered badly (or not at all) is not asked again before this time: a
+  // liar claiming a great height would otherwise be asked again the moment its empty answer came,
+  // in a loop as fast as the link allows (the simulator found it).
+  private final Map<ByteString, Long> benchedUntil = new HashMap<>();
   private final Deque<Held> held = new ArrayDeque<>();
   private Outstanding outstanding;
   private ByteString lastAsked;
@@ -80,7 +84,7 @@ public final class SyncState {
       if (nowNanos - outstanding.sentNanos < requestTimeoutNanos) {
         return null;
       }
-      penalise(outstanding.peer); // late: no answer within the timeout
+      penalise(outstanding.peer, nowNanos); // late: no answer within the timeout
       outstanding = null;
     }
     long heldBytes = heldBytes(ourHeight, nowNanos);
@@ -95,7 +99,7 @@ public final class SyncState {
     long bestClaim = 0;
     for (var e : peerHeights.entrySet()) {
       long claim = credibleClaim(e.getKey(), e.getValue(), ourHeight, peerHeights);
-      if (claim < from) {
+      if (claim < from || benched(e.getKey(), nowNanos)) {
         continue;
       }
       if (best == null || better(e.getKey(), best)) {
@@ -125,7 +129,7 @@ public final class SyncState {
     long from = outstanding.fromHeight;
     outstanding = null;
     if (!consecutive(blocks, from)) {
-      penalise(peer);
+      penalise(peer, nowNanos);
       return false;
     }
     held.addLast(new Held(peer, from, from + blocks.size() - 1, bytes, nowNanos));
@@ -137,9 +141,9 @@ public final class SyncState {
    * The node refused the blocks {@code peer} just delivered: it loses score, and they no longer
    * count as held, so the heights are asked for again (of another neighbour, if one is ahead).
    */
-  public synchronized void refused(ByteString peer) {
+  public synchronized void refused(ByteString peer, long nowNanos) {
     held.removeIf(h -> h.peer.equals(peer));
-    penalise(peer);
+    penalise(peer, nowNanos);
   }
 
   /** The neighbour disconnected: do not wait for its answer. */
@@ -207,8 +211,15 @@ public final class SyncState {
     return ByteString.unsignedLexicographicalComparator().compare(key, lastAsked) > 0 ? 0 : 1;
   }
 
-  private void penalise(ByteString peer) {
+  /** Loses score, and is not asked again for one request timeout. */
+  private void penalise(ByteString peer, long nowNanos) {
     addScore(peer, -SCORE_PENALTY);
+    benchedUntil.put(peer, nowNanos + requestTimeoutNanos);
+  }
+
+  private boolean benched(ByteString peer, long nowNanos) {
+    Long until = benchedUntil.get(peer);
+    return until != null && nowNanos - until < 0;
   }
 
   private void addScore(ByteString peer, int delta) {

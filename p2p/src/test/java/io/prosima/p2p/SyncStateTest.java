@@ -65,7 +65,7 @@ class SyncStateTest {
   void blocksTheNodeRefusedCostTheSenderItsTurnAndAreAskedForAgain() {
     assertEquals(A, sync.next(0, Map.of(A, 1_000L, B, 10L), 0).peer());
     assertTrue(sync.accept(A, blocks(1, 4), ANSWER_BYTES, 1));
-    sync.refused(A);
+    sync.refused(A, 2);
 
     SyncState.Request r = sync.next(0, Map.of(A, 1_000L, B, 10L), 2);
     assertEquals(B, r.peer());
@@ -105,7 +105,9 @@ class SyncStateTest {
     sync.next(0, Map.of(A, 10L), 0);
 
     assertNull(sync.next(0, Map.of(A, 10L), TIMEOUT - 1));
-    assertEquals(1, sync.next(0, Map.of(A, 10L), TIMEOUT).fromHeight());
+    // At the timeout A loses score and sits out one more timeout, as the only neighbour ahead.
+    assertNull(sync.next(0, Map.of(A, 10L), TIMEOUT));
+    assertEquals(1, sync.next(0, Map.of(A, 10L), 2 * TIMEOUT).fromHeight());
   }
 
   @Test
@@ -113,16 +115,29 @@ class SyncStateTest {
     sync.next(0, Map.of(A, 10L), 0);
     assertFalse(sync.accept(B, blocks(1, 3), ANSWER_BYTES, 1), "not asked");
 
+    // Each bad answer benches A for a timeout; the next request comes after it.
     sync.next(0, Map.of(A, 10L), TIMEOUT);
     assertFalse(sync.accept(A, blocks(2, 4), ANSWER_BYTES, TIMEOUT + 1), "wrong start");
 
-    sync.next(0, Map.of(A, 10L), TIMEOUT + 2);
+    sync.next(0, Map.of(A, 10L), 2 * TIMEOUT + 1);
     assertFalse(
-        sync.accept(A, List.of(TestNodes.block(1), TestNodes.block(3)), ANSWER_BYTES, TIMEOUT + 3));
+        sync.accept(
+            A, List.of(TestNodes.block(1), TestNodes.block(3)), ANSWER_BYTES, 2 * TIMEOUT + 2));
 
-    sync.next(0, Map.of(A, 10L), TIMEOUT + 4);
-    assertTrue(sync.accept(A, blocks(1, 4), ANSWER_BYTES, TIMEOUT + 5));
-    assertFalse(sync.accept(A, blocks(1, 4), ANSWER_BYTES, TIMEOUT + 6), "answered already");
+    sync.next(0, Map.of(A, 10L), 3 * TIMEOUT + 2);
+    assertTrue(sync.accept(A, blocks(1, 4), ANSWER_BYTES, 3 * TIMEOUT + 3));
+    assertFalse(sync.accept(A, blocks(1, 4), ANSWER_BYTES, 3 * TIMEOUT + 4), "answered already");
+  }
+
+  @Test
+  void aNeighbourThatAnsweredBadlyIsNotAskedAgainBeforeATimeoutEvenWhenAloneAhead() {
+    // A liar alone ahead used to be asked again the moment its empty answer arrived: a hot loop.
+    assertEquals(A, sync.next(0, Map.of(A, 1_000L), 0).peer());
+    assertFalse(sync.accept(A, List.of(), 10, 1));
+
+    assertNull(sync.next(0, Map.of(A, 1_000L), 2));
+    assertNull(sync.next(0, Map.of(A, 1_000L), TIMEOUT));
+    assertEquals(A, sync.next(0, Map.of(A, 1_000L), TIMEOUT + 1).peer());
   }
 
   @Test
@@ -140,8 +155,10 @@ class SyncStateTest {
     assertTrue(sync.accept(A, blocks(1, 4), ANSWER_BYTES, 1));
     sync.next(0, Map.of(A, 10L), 2);
 
-    // Blocks 1..4 were refused by the node (height still 0) and the request timed out.
-    assertEquals(1, sync.next(0, Map.of(A, 10L), 2 + TIMEOUT).fromHeight());
+    // Blocks 1..4 were refused by the node (height still 0) and the request timed out (A then
+    // sits out one timeout).
+    assertNull(sync.next(0, Map.of(A, 10L), 2 + TIMEOUT));
+    assertEquals(1, sync.next(0, Map.of(A, 10L), 2 + 2 * TIMEOUT).fromHeight());
   }
 
   @Test
