@@ -29,6 +29,8 @@ public enum ByzantineMode {
   LYING_HEIGHT,
   /** Sends a frame over the transport's limit along with every message. */
   OVERSIZED_FRAMES,
+  /** Relays every body at once with one hop left, hoping to cut the honest copies' flood short. */
+  CUTS_FLOODS,
   /** Reads nothing its neighbours send (no votes, no sync answers), yet stays connected. */
   NEVER_READS;
 

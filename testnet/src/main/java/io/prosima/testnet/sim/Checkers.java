@@ -56,7 +56,7 @@ final class Checkers {
 
   long evidence;
 
-  /** Transactions in the decided blocks (each height counted once). */
+  /** Client transactions in the decided blocks (each height counted once). */
   long txsCommitted;
 
   Checkers(
@@ -135,7 +135,11 @@ final class Checkers {
       fail("agreement violated at height " + height + " by node " + n.instance);
     }
     if (first == null) {
-      txsCommitted += block.getTxsCount();
+      for (Transaction tx : block.getTxsList()) {
+        if (!tx.getPayload().hasEquivocationEvidence()) {
+          txsCommitted++; // clients' transactions; evidence is the validators'
+        }
+      }
     }
     acknowledged.computeIfAbsent(n.instance, k -> new ArrayList<>()).add(id);
     checkTxs(n, height, block, mine);

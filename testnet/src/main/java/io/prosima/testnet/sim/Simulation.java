@@ -713,9 +713,13 @@ public final class Simulation {
     List<Runnable> after = new ArrayList<>();
     GossipRouter.Outcome outcome =
         n.router.receive(g, localNanos(n), gg -> accept(n, gg.getBody(), after));
-    if (outcome.relay() != null) {
+    Gossip relayed = outcome.relay();
+    if (n.mode == ByzantineMode.CUTS_FLOODS && outcome.fate() == GossipRouter.Fate.ACCEPTED) {
+      relayed = g.toBuilder().setTtl(1).build(); // its copies arrive first and go no further
+    }
+    if (relayed != null) {
       relayedMessages++;
-      PeerFrame relay = PeerFrame.newBuilder().setGossip(outcome.relay()).build();
+      PeerFrame relay = PeerFrame.newBuilder().setGossip(relayed).build();
       for (int to : n.neighbours) {
         if (to != from) {
           send(n.instance, to, relay);
@@ -782,7 +786,7 @@ public final class Simulation {
     if (n.sync.accept(SimNode.peerId(from), blocks, response.getSerializedSize(), localNanos(n))) {
       // As the node's p2p handler: checked first, a bad batch costs the sender sync score.
       if (n.replica.checkSynced(blocks) != null) {
-        n.sync.refused(SimNode.peerId(from));
+        n.sync.refused(SimNode.peerId(from), localNanos(n));
       } else {
         run(n, () -> n.replica.onSynced(blocks, localNanos(n)));
       }
