@@ -26,13 +26,13 @@ import java.util.concurrent.TimeUnit;
  * A hand-driven TLS client for tests: connects to a node with any key, then sends whatever frames
  * (or raw bytes) the test wants and records what comes back.
  */
-final class RawPeer implements AutoCloseable {
+public final class RawPeer implements AutoCloseable {
   private final NioEventLoopGroup group = new NioEventLoopGroup(1);
   final Channel channel;
   final Future<Channel> handshake;
-  final BlockingQueue<PeerFrame> received = new LinkedBlockingQueue<>();
+  public final BlockingQueue<PeerFrame> received = new LinkedBlockingQueue<>();
 
-  RawPeer(KeyFile key, ByteString serverKey, int port) throws Exception {
+  public RawPeer(KeyFile key, ByteString serverKey, int port) throws Exception {
     PeerTls tls = PeerTls.create(key, Set.of(serverKey));
     channel =
         new Bootstrap()
@@ -66,29 +66,35 @@ final class RawPeer implements AutoCloseable {
     handshake = channel.pipeline().get(SslHandler.class).handshakeFuture();
   }
 
-  boolean handshakeDone() {
+  public boolean handshakeDone() {
     return handshake.awaitUninterruptibly(5, TimeUnit.SECONDS) && handshake.isSuccess();
   }
 
-  void send(PeerFrame frame) {
+  public void send(PeerFrame frame) {
     byte[] bytes = frame.toByteArray();
     sendRaw(Unpooled.buffer(4 + bytes.length).writeInt(bytes.length).writeBytes(bytes));
   }
 
-  void sendHello(String chainId) {
+  public void sendHello(String chainId) {
     send(PeerFrame.newBuilder().setHello(Hello.newBuilder().setChainId(chainId)).build());
   }
 
-  void sendRaw(ByteBuf bytes) {
+  public void sendRaw(ByteBuf bytes) {
     channel.writeAndFlush(bytes);
   }
 
   /** Stops reading from the socket, so the node's writes back up. */
-  void stopReading() {
+  public void stopReading() {
     channel.config().setAutoRead(false);
   }
 
-  boolean isOpen() {
+  /** Reads again (a peer that does not read cannot notice that the node closed the link). */
+  public void resumeReading() {
+    channel.config().setAutoRead(true);
+    channel.read();
+  }
+
+  public boolean isOpen() {
     return channel.isActive();
   }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnknownFieldSet;
+import io.netty.buffer.Unpooled;
 import io.prosima.consensus.bft.Signing;
 import io.prosima.genesis.ChainLayout;
 import io.prosima.genesis.KeyFiles;
@@ -16,6 +17,8 @@ import io.prosima.p2p.BlockSource;
 import io.prosima.p2p.P2pConfig;
 import io.prosima.p2p.P2pHandler;
 import io.prosima.p2p.P2pNetwork;
+import io.prosima.p2p.RawPeer;
+import io.prosima.p2p.SyncState;
 import io.prosima.p2p.Verdict;
 import io.prosima.proto.v1.Block;
 import io.prosima.proto.v1.BlockHeader;
@@ -26,8 +29,10 @@ import io.prosima.proto.v1.Genesis;
 import io.prosima.proto.v1.GetBlockRequest;
 import io.prosima.proto.v1.GossipBody;
 import io.prosima.proto.v1.KeyFile;
+import io.prosima.proto.v1.PeerFrame;
 import io.prosima.proto.v1.Proposal;
 import io.prosima.proto.v1.StatusRequest;
+import io.prosima.proto.v1.SyncRequest;
 import io.prosima.proto.v1.Validator;
 import io.prosima.proto.v1.Vote;
 import io.prosima.proto.v1.VoteType;
@@ -46,15 +51,24 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Real processes: three honest validators of a 4-validator testnet, and this test joining the
- * overlay with validator-3's key as a Byzantine participant. For 15 s it sends, every 200 ms,
- * precommits carrying an unknown field, votes whose signature does not verify, validly signed votes
- * for a height far in the future, equivocating prevotes, and proposals whose block claims a time
- * near 2^63. The honest three must keep committing, and every node's blocks and certificates must
- * agree and verify.
+ * overlay with the fourth validator's key as a Byzantine participant. For 15 s it sends, every 200
+ * ms, precommits carrying an unknown field, votes whose signature does not verify, validly signed
+ * votes for a height far in the future, equivocating prevotes, and proposals whose block claims a
+ * time near 2^63. Then, for 10 s, raw TLS neighbours with that key ask every honest neighbour for
+ * blocks without ever reading, and finally send frames over the frame limit. The honest three must
+ * keep committing throughout, and every node's blocks and certificates must agree and verify.
  */
 class ByzantinePeerProcessTest {
-  static final int BYZANTINE = 3;
   static final long ATTACK_MS = 15_000;
+
+  /** How long the raw neighbours ask for blocks without reading the answers. */
+  static final long SILENT_ATTACK_MS = 10_000;
+
+  static final long SYNC_REQUEST_INTERVAL_MS = 20;
+
+  /** A frame length over the 32 MiB frame limit. */
+  static final int OVERSIZED_FRAME_BYTES = 48 << 20;
+
   static final long ATTACK_INTERVAL_MS = 200;
   static final long HEIGHTS_DURING_ATTACK_MIN = 5;
 
@@ -66,16 +80,19 @@ class ByzantinePeerProcessTest {
       throws Exception {
     LocalTestnet net = LocalTestnet.create(dir.resolve("tn"), 4, 1, LocalTestnet.freeBasePort(4));
     Genesis genesis = net.genesis();
-    KeyFile evil = KeyFiles.read(net.home(BYZANTINE).resolve(ChainLayout.NODE_KEY_FILE));
+    // The validator with the smallest key: every overlay neighbour accepts its connections (the
+    // smaller key of a pair dials), so the raw neighbours below reach all of them.
+    int byzantine = smallestKey(genesis);
+    KeyFile evil = KeyFiles.read(net.home(byzantine).resolve(ChainLayout.NODE_KEY_FILE));
     List<NodeClient> clients = new ArrayList<>();
     try {
       for (int i = 0; i < 4; i++) {
-        if (i != BYZANTINE) {
+        if (i != byzantine) {
           net.start(i);
         }
       }
       for (int i = 0; i < 4; i++) {
-        if (i != BYZANTINE) {
+        if (i != byzantine) {
           clients.add(net.client(i, "auditor-0"));
         }
       }
@@ -98,6 +115,15 @@ class ByzantinePeerProcessTest {
             after - before >= HEIGHTS_DURING_ATTACK_MIN,
             "the honest validators went only from height " + before + " to " + after);
       }
+      long beforeSilent = height(clients.get(0));
+      attackWithRawNeighbours(genesis, evil, byzantine);
+      long afterSilent = height(clients.get(0));
+      assertTrue(
+          afterSilent - beforeSilent >= HEIGHTS_DURING_ATTACK_MIN,
+          "with silent neighbours the honest validators went only from height "
+              + beforeSilent
+              + " to "
+              + afterSilent);
       // Every honest node: the same block at every height, each certificate verifying.
       long top = Long.MAX_VALUE;
       for (NodeClient c : clients) {
@@ -123,6 +149,70 @@ class ByzantinePeerProcessTest {
       clients.forEach(NodeClient::close);
       net.stopAll();
     }
+  }
+
+  /**
+   * Raw TLS neighbours with the Byzantine key, one to each of its overlay neighbours: for {@link
+   * #SILENT_ATTACK_MS} each asks for blocks from height 1 every {@link #SYNC_REQUEST_INTERVAL_MS}
+   * and never reads an answer (the node must stop answering, not queue without bound); then each
+   * sends a frame length over the frame limit, and the node must close the link.
+   */
+  private static void attackWithRawNeighbours(Genesis genesis, KeyFile evil, int byzantine)
+      throws Exception {
+    List<RawPeer> raws = new ArrayList<>();
+    try {
+      for (Validator v :
+          OverlayTopology.neighbours(genesis, genesis.getValidators(byzantine).getName())) {
+        InetSocketAddress at = address(v.getP2PAddress());
+        RawPeer raw = new RawPeer(evil, v.getPublicKey(), at.getPort());
+        raws.add(raw);
+        assertTrue(raw.handshakeDone(), "TLS handshake with " + v.getName());
+        raw.sendHello(genesis.getChainId());
+        raw.stopReading();
+      }
+      PeerFrame ask =
+          PeerFrame.newBuilder()
+              .setSyncRequest(
+                  SyncRequest.newBuilder()
+                      .setFromHeight(1)
+                      .setMaxBlocks(SyncState.BLOCKS_PER_REQUEST_MAX))
+              .build();
+      long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SILENT_ATTACK_MS);
+      while (System.nanoTime() < end) {
+        for (RawPeer raw : raws) {
+          raw.send(ask);
+        }
+        Thread.sleep(SYNC_REQUEST_INTERVAL_MS);
+      }
+      for (RawPeer raw : raws) {
+        assertTrue(raw.isOpen(), "a neighbour that does not read is not a protocol error");
+        raw.sendRaw(Unpooled.buffer(8).writeInt(OVERSIZED_FRAME_BYTES).writeInt(0));
+        raw.resumeReading(); // to see the link close
+      }
+      for (RawPeer raw : raws) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (raw.isOpen() && System.nanoTime() < deadline) {
+          Thread.sleep(50);
+        }
+        assertTrue(!raw.isOpen(), "an oversized frame closes the link");
+      }
+    } finally {
+      raws.forEach(RawPeer::close);
+    }
+  }
+
+  private static int smallestKey(Genesis genesis) {
+    int best = 0;
+    for (int i = 1; i < genesis.getValidatorsCount(); i++) {
+      if (ByteString.unsignedLexicographicalComparator()
+              .compare(
+                  genesis.getValidators(i).getPublicKey(),
+                  genesis.getValidators(best).getPublicKey())
+          < 0) {
+        best = i;
+      }
+    }
+    return best;
   }
 
   /** The height, or 0 while the node does not answer yet (it is starting). */
