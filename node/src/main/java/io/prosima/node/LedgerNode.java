@@ -166,7 +166,7 @@ public final class LedgerNode implements AutoCloseable {
           // height window, canonical bytes) before that; tx batches are checked by admission.
           @Override
           public Verdict onGossip(ByteString origin, GossipBody body) {
-            return consensus.onGossip(body) ? Verdict.ACCEPT : Verdict.REFUSE;
+            return consensus.onGossip(body);
           }
 
           // Bodies, links and certificates are checked before the blocks are queued; a bad batch

@@ -20,6 +20,8 @@ public final class GossipRouter {
     MALFORMED,
     /** The node refused it: not relayed. */
     REFUSED,
+    /** The node took it and passes on what it keeps itself: not relayed. */
+    TAKEN,
     /** The node took it; relay {@link Outcome#relay} to every neighbour but the sender. */
     ACCEPTED,
     /**
@@ -99,9 +101,10 @@ public final class GossipRouter {
       }
       case NEW -> {}
     }
-    if (accept.apply(gossip) != Verdict.ACCEPT) {
-      seen.refused(id);
-      return new Outcome(Fate.REFUSED, null);
+    Verdict verdict = accept.apply(gossip);
+    if (verdict != Verdict.ACCEPT) {
+      seen.refused(id); // no copy of it is relayed either
+      return new Outcome(verdict == Verdict.TAKEN ? Fate.TAKEN : Fate.REFUSED, null);
     }
     return new Outcome(Fate.ACCEPTED, relay(gossip, ttl));
   }

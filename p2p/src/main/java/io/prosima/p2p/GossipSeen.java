@@ -93,7 +93,10 @@ final class GossipSeen {
     return Seen.NEW;
   }
 
-  /** The node refused body {@code id}: no copy of it is relayed while it is remembered. */
+  /**
+   * The node refused body {@code id}, or passes it on itself: no copy of it is relayed while it is
+   * remembered.
+   */
   synchronized void refused(Id id) {
     Entry e = entries.get(id);
     if (e != null) {

@@ -409,6 +409,7 @@ public final class P2pNetwork implements AutoCloseable {
       case DUPLICATE -> counters.duplicatesIgnored.increment();
       case MALFORMED -> counters.framesDropped.increment();
       case REFUSED -> counters.gossipRefused.increment();
+      case TAKEN -> {}
       case ACCEPTED, RELAYED_FURTHER -> {
         if (outcome.relay() != null) {
           sendToAll(PeerFrame.newBuilder().setGossip(outcome.relay()).build(), from);

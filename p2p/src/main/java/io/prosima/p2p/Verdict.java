@@ -15,5 +15,11 @@ public enum Verdict {
    * the seen window, so copies from other neighbours are not offered again); synced blocks cost the
    * sending neighbour sync score.
    */
-  REFUSE
+  REFUSE,
+  /**
+   * Taken, but not to be relayed as it came: the node passes on itself what it keeps of it (a
+   * transaction batch: only the transactions admission took). Copies from other neighbours are not
+   * offered again.
+   */
+  TAKEN
 }

@@ -57,6 +57,14 @@ class GossipRouterTest {
   }
 
   @Test
+  void aBodyTheNodePassesOnItselfIsNotRelayedAsItCame() {
+    GossipRouter.Outcome o = receive(copy(5, TTL), Verdict.TAKEN);
+    assertEquals(GossipRouter.Fate.TAKEN, o.fate());
+    assertNull(o.relay());
+    assertEquals(GossipRouter.Fate.DUPLICATE, receive(copy(5, TTL), Verdict.ACCEPT).fate());
+  }
+
+  @Test
   void aNeighboursTtlAboveOursIsCappedAndOurOwnBodiesComeBackAsDuplicates() {
     GossipRouter.Outcome o = receive(copy(3, 200), Verdict.ACCEPT);
     assertEquals(TTL - 1, o.relay().getTtl());

@@ -2,6 +2,7 @@ package io.prosima.node.ledger;
 
 import io.prosima.consensus.bft.BftConfig;
 import io.prosima.consensus.bft.Event;
+import io.prosima.p2p.Verdict;
 import io.prosima.proto.v1.CommittedBlock;
 import io.prosima.proto.v1.ConsensusMessage;
 import io.prosima.proto.v1.GossipBody;
@@ -140,12 +141,13 @@ public final class ConsensusDriver implements AutoCloseable {
   // ---- Inputs, from any thread ----------------------------------------------------------------
 
   /**
-   * A gossip body from a peer (p2p thread: must not block). Returns whether p2p may relay it:
-   * consensus messages are relayed once they pass {@link ConsensusReplica#admissible}, so forged,
-   * malformed or far-future messages stop at the first honest node; transaction batches are never
-   * relayed as they came, but passed on by this node after admission (only what it admitted).
+   * A gossip body from a peer (p2p thread: must not block). Consensus messages are relayed ({@link
+   * Verdict#ACCEPT}) once they pass {@link ConsensusReplica#admissible}, so forged, malformed or
+   * far-future messages stop at the first honest node; transaction batches are never relayed as
+   * they came ({@link Verdict#TAKEN}) but passed on by this node after admission, only what it
+   * admitted.
    */
-  public boolean onGossip(GossipBody body) {
+  public Verdict onGossip(GossipBody body) {
     if (body.hasConsensus()) {
       ConsensusMessage m = body.getConsensus();
       String problem = replica.admissible(m);
@@ -155,18 +157,18 @@ public final class ConsensusDriver implements AutoCloseable {
           || queuedPeerBytes.get() + size > PEER_EVENTS_QUEUED_BYTES_MAX) {
         // Refused, or peers outrun this node (their own re-sends bring what matters back later).
         dropped.incrementAndGet();
-        return false;
+        return Verdict.REFUSE;
       }
       queuedPeerBytes.addAndGet(size);
       inbox.add(new PeerMessage(m, size));
-      return true;
+      return Verdict.ACCEPT;
     } else if (body.hasTxs()) {
       List<Transaction> txs = body.getTxs().getTxsList();
       int size = body.getTxs().getSerializedSize();
       if (queuedTxBytes.addAndGet(size) > PEER_TX_BATCHES_QUEUED_BYTES_MAX) {
         queuedTxBytes.addAndGet(-size);
         dropped.incrementAndGet();
-        return false;
+        return Verdict.REFUSE;
       }
       try {
         peerAdmission.execute(
@@ -182,10 +184,11 @@ public final class ConsensusDriver implements AutoCloseable {
             });
       } catch (RejectedExecutionException e) {
         queuedTxBytes.addAndGet(-size);
+        return Verdict.REFUSE;
       }
-      return false;
+      return Verdict.TAKEN;
     }
-    return false;
+    return Verdict.REFUSE;
   }
 
   /**

@@ -751,6 +751,7 @@ public final class Simulation {
                     }
                     n.replica.step(localNanos(n));
                   }));
+      return Verdict.TAKEN;
     }
     return Verdict.REFUSE;
   }
