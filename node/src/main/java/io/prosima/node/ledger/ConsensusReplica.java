@@ -21,6 +21,7 @@ import io.prosima.proto.v1.TxBatch;
 import io.prosima.proto.wire.BlockCodec;
 import io.prosima.storage.StorageException;
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -59,6 +60,9 @@ public final class ConsensusReplica {
   /** An evidence transaction must be included within this many heights. */
   static final long EVIDENCE_EXPIRY_HEIGHTS = 1_000;
 
+  /** Own signed messages of the current height kept for re-sending, at most (newest kept). */
+  static final int OWN_MESSAGES_KEPT = 48;
+
   /** Synced blocks held for later heights, at most. */
   static final int SYNCED_BLOCKS_HELD_MAX = 256;
 
@@ -85,6 +89,10 @@ public final class ConsensusReplica {
   private final Clock clock;
   private final Outputs out;
   private final TreeMap<Long, CommittedBlock> syncedAhead = new TreeMap<>();
+  // Every message this validator signed at the current height, all rounds: re-sent until the
+  // height commits. Only the last of each kind would not do: a peer that lost our precommit of
+  // round 0 stays in round 0 while we wait in round 1 (the soak found it, seed 5688).
+  private final ArrayDeque<ConsensusMessage> ownThisHeight = new ArrayDeque<>();
   private long evidenceNonce;
   private long blocksSynced;
   private long dropped;
@@ -324,6 +332,7 @@ public final class ConsensusReplica {
       if (a instanceof Action.PersistVote p) {
         core.store.saveSignedVotes(VoteRecords.toData(p.record()));
       } else if (a instanceof Action.Broadcast b) {
+        rememberOwn(b.message());
         out.broadcast(GossipBody.newBuilder().setConsensus(b.message()).build());
       } else if (a instanceof Action.ScheduleTimeout t) {
         out.schedule(new Event.TimeoutFired(t.height(), t.round(), t.step()), t.delayMs());
@@ -355,6 +364,7 @@ public final class ConsensusReplica {
     if (decided > 0) {
       heightStartNanos = nowNanos;
       pendingProposal = null;
+      ownThisHeight.clear();
       syncedAhead.headMap(decided + 1).clear();
       process(bft.onEvent(new Event.NewHeight(decided + 1)), nowNanos);
     }
@@ -412,16 +422,42 @@ public final class ConsensusReplica {
     }
     nextResendNanos = nowNanos + TimeUnit.MILLISECONDS.toNanos(RESEND_INTERVAL_MS);
     long h = bft.height();
+    // After a restart only the WAL's last messages are known; they are among these otherwise.
     SignedVoteRecord r = bft.record();
     if (r.lastProposal() != null && r.lastProposal().getHeight() == h) {
-      send(ConsensusMessage.newBuilder().setProposal(r.lastProposal()).build());
+      rememberOwn(ConsensusMessage.newBuilder().setProposal(r.lastProposal()).build());
     }
     if (r.lastPrevote() != null && r.lastPrevote().getHeight() == h) {
-      send(ConsensusMessage.newBuilder().setVote(r.lastPrevote()).build());
+      rememberOwn(ConsensusMessage.newBuilder().setVote(r.lastPrevote()).build());
     }
     if (r.lastPrecommit() != null && r.lastPrecommit().getHeight() == h) {
-      send(ConsensusMessage.newBuilder().setVote(r.lastPrecommit()).build());
+      rememberOwn(ConsensusMessage.newBuilder().setVote(r.lastPrecommit()).build());
     }
+    for (ConsensusMessage m : ownThisHeight) {
+      if (heightOf(m) == h) {
+        send(m);
+      }
+    }
+  }
+
+  /** Keeps a message this validator signed (not others' votes it passes on) for re-sending. */
+  private void rememberOwn(ConsensusMessage m) {
+    ByteString self = key.getEd25519PublicKey();
+    boolean own =
+        m.hasProposal()
+            ? m.getProposal().getProposer().equals(self)
+            : m.getVote().getValidator().equals(self);
+    if (!own || ownThisHeight.contains(m)) {
+      return;
+    }
+    ownThisHeight.addLast(m);
+    while (ownThisHeight.size() > OWN_MESSAGES_KEPT) {
+      ownThisHeight.removeFirst();
+    }
+  }
+
+  private static long heightOf(ConsensusMessage m) {
+    return m.hasProposal() ? m.getProposal().getHeight() : m.getVote().getHeight();
   }
 
   private void send(ConsensusMessage m) {

@@ -73,6 +73,39 @@ class ByzantineModesTest {
     assertTrue(r.syncMessages() < 10_000, r.toString());
   }
 
+  /**
+   * Seed 5688 of the first 10,000-seed soak: a node that had moved to round 1 re-sent only its
+   * round-1 messages, while two honest peers had lost its round-0 precommit and waited in round 0
+   * for a third; no height committed for the rest of the run. Own messages of every round of the
+   * height are now re-sent.
+   */
+  @org.junit.jupiter.api.Test
+  void peersThatLostAnEarlierRoundsPrecommitStillMoveOn() {
+    ByzantineMode[] modes = {
+      ByzantineMode.HONEST, ByzantineMode.HONEST, ByzantineMode.HONEST, ByzantineMode.UNKNOWN_FIELDS
+    };
+    SimResult r =
+        new Simulation(
+                new SimConfig(
+                    5688,
+                    new long[] {1, 1, 1, 1},
+                    modes,
+                    1,
+                    20,
+                    0.01193583068765266,
+                    0.06743521973557849,
+                    false,
+                    2,
+                    0.09399160821587305,
+                    859,
+                    6,
+                    3,
+                    60_000,
+                    Sabotage.NONE))
+            .run();
+    assertTrue(r.heights() >= 6, r.toString());
+  }
+
   private static SimConfig config(long seed, int n, ByzantineMode mode) {
     long[] weights = new long[n];
     Arrays.fill(weights, 1);
