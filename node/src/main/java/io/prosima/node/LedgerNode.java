@@ -102,6 +102,7 @@ public final class LedgerNode implements AutoCloseable {
       if (p2p != null) {
         opened.push(p2p);
         consensus.connect(p2p::broadcast);
+        consensus.connectFetches(p2p::fetchTxs);
         metrics.watchP2p(p2p::stats);
       }
       this.fragments =
@@ -165,8 +166,20 @@ public final class LedgerNode implements AutoCloseable {
           // p2p relays a body only on ACCEPT: consensus messages are checked (signature, signer,
           // height window, canonical bytes) before that; tx batches are checked by admission.
           @Override
-          public Verdict onGossip(ByteString origin, GossipBody body) {
-            return consensus.onGossip(body);
+          public Verdict onGossip(ByteString neighbour, ByteString origin, GossipBody body) {
+            return consensus.onGossip(neighbour, body);
+          }
+
+          @Override
+          public List<io.prosima.proto.v1.Transaction> onTxFetch(
+              ByteString neighbour, List<ByteString> txHashes) {
+            return consensus.onTxFetch(txHashes);
+          }
+
+          @Override
+          public void onTxsFetched(
+              ByteString neighbour, List<io.prosima.proto.v1.Transaction> txs) {
+            consensus.onTxsFetched(neighbour, txs);
           }
 
           // Bodies, links and certificates are checked before the blocks are queued; a bad batch

@@ -46,7 +46,7 @@ final class TestPeers {
     P2pHandler handler =
         new P2pHandler() {
           @Override
-          public Verdict onGossip(ByteString origin, GossipBody body) {
+          public Verdict onGossip(ByteString neighbour, ByteString origin, GossipBody body) {
             gossip.accept(origin, body);
             return Verdict.ACCEPT;
           }

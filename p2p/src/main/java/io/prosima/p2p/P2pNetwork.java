@@ -29,6 +29,9 @@ import io.prosima.proto.v1.PeerFrame;
 import io.prosima.proto.v1.PeerStatus;
 import io.prosima.proto.v1.SyncRequest;
 import io.prosima.proto.v1.SyncResponse;
+import io.prosima.proto.v1.Transaction;
+import io.prosima.proto.v1.TxFetch;
+import io.prosima.proto.v1.TxFetched;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -64,6 +67,9 @@ public final class P2pNetwork implements AutoCloseable {
 
   static final int LENGTH_FIELD_BYTES = 4;
   public static final int GOSSIP_SEEN_ENTRIES_MAX = 200_000;
+
+  /** Transactions asked for in one fetch, at most (a block's worth). */
+  public static final int TX_FETCH_HASHES_MAX = 10_000;
 
   /**
    * A body seen this recently is a duplicate; after it, an identical body floods again. Below the
@@ -290,6 +296,20 @@ public final class P2pNetwork implements AutoCloseable {
     sendToAll(PeerFrame.newBuilder().setGossip(gossip).build(), null);
   }
 
+  /**
+   * Asks {@code neighbour} for transactions by hash (at most {@link #TX_FETCH_HASHES_MAX}); the
+   * answer goes to {@link P2pHandler#onTxsFetched}. False when it is not connected or the request
+   * is too large. Never blocks.
+   */
+  public boolean fetchTxs(ByteString neighbour, List<ByteString> txHashes) {
+    Peer peer = peers.get(neighbour);
+    if (peer == null || txHashes.isEmpty() || txHashes.size() > TX_FETCH_HASHES_MAX) {
+      return false;
+    }
+    send(peer, PeerFrame.newBuilder().setTxFetch(TxFetch.newBuilder().addAllTxHashes(txHashes)));
+    return true;
+  }
+
   /** Neighbours connected now (TLS and Hello done). */
   public Set<ByteString> connectedPeers() {
     return Set.copyOf(peers.keySet());
@@ -399,7 +419,7 @@ public final class P2pNetwork implements AutoCloseable {
             System.nanoTime(),
             g -> {
               try {
-                return handler.onGossip(g.getOrigin(), g.getBody());
+                return handler.onGossip(from.key, g.getOrigin(), g.getBody());
               } catch (RuntimeException e) {
                 log.warn("p2p: gossip handler failed", e);
                 return Verdict.REFUSE;
@@ -436,6 +456,45 @@ public final class P2pNetwork implements AutoCloseable {
     } catch (RejectedExecutionException e) {
       counters.framesDropped.increment(); // too many queued: the neighbour will ask again
     }
+  }
+
+  void onTxFetch(Peer from, TxFetch fetch) {
+    if (fetch.getTxHashesCount() < 1 || fetch.getTxHashesCount() > TX_FETCH_HASHES_MAX) {
+      counters.framesDropped.increment();
+      return;
+    }
+    try {
+      syncServer.execute(() -> serveTxFetch(from, fetch.getTxHashesList()));
+    } catch (RejectedExecutionException e) {
+      counters.framesDropped.increment(); // too many queued: the neighbour will ask again
+    }
+  }
+
+  void onTxFetched(Peer from, TxFetched fetched) {
+    try {
+      handler.onTxsFetched(from.key, fetched.getTxsList());
+    } catch (RuntimeException e) {
+      log.warn("p2p: tx fetch handler failed", e);
+    }
+  }
+
+  /** Answers a fetch with the transactions we have, as many as fit one frame. */
+  private void serveTxFetch(Peer to, List<ByteString> hashes) {
+    if (!to.channel.isActive() || to.channel.bytesBeforeUnwritable() < config.frameBytesMax()) {
+      counters.framesDropped.increment();
+      return;
+    }
+    TxFetched.Builder answer = TxFetched.newBuilder();
+    long bytes = 0;
+    long budget = config.frameBytesMax() - P2pConfig.SYNC_RESPONSE_HEADROOM_BYTES;
+    for (Transaction tx : handler.onTxFetch(to.key, hashes)) {
+      bytes += tx.getSerializedSize() + 8; // tag and length
+      if (bytes > budget) {
+        break;
+      }
+      answer.addTxs(tx);
+    }
+    send(to, PeerFrame.newBuilder().setTxFetched(answer));
   }
 
   void onSyncResponse(Peer from, SyncResponse response) {

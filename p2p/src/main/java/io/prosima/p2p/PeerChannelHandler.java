@@ -117,6 +117,8 @@ final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
         case STATUS -> net.onStatus(peer, frame.getStatus());
         case SYNC_REQUEST -> net.onSyncRequest(peer, frame.getSyncRequest());
         case SYNC_RESPONSE -> net.onSyncResponse(peer, frame.getSyncResponse());
+        case TX_FETCH -> net.onTxFetch(peer, frame.getTxFetch());
+        case TX_FETCHED -> net.onTxFetched(peer, frame.getTxFetched());
         default -> badFrame(ctx, "second Hello");
       }
     } finally {
@@ -138,6 +140,8 @@ final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
       case STATUS -> !frame.getStatus().getUnknownFields().asMap().isEmpty();
       case SYNC_REQUEST -> !frame.getSyncRequest().getUnknownFields().asMap().isEmpty();
       case SYNC_RESPONSE -> !frame.getSyncResponse().getUnknownFields().asMap().isEmpty();
+      case TX_FETCH -> !frame.getTxFetch().getUnknownFields().asMap().isEmpty();
+      case TX_FETCHED -> !frame.getTxFetched().getUnknownFields().asMap().isEmpty();
       case KIND_NOT_SET -> true;
     };
   }

@@ -28,6 +28,23 @@ class GossipTest {
     nodes.forEach(P2pNetwork::close);
   }
 
+  @Test
+  void aNeighbourAnswersAFetchWithTheTransactionsItHas() throws Exception {
+    startGraph(2, new int[][] {{0, 1}}, 4);
+    io.prosima.proto.v1.Transaction has =
+        io.prosima.proto.v1.Transaction.newBuilder().setChainId(CHAIN).setNonce(1).build();
+    ByteString known = ByteString.copyFromUtf8("known-hash");
+    handlers.get(1).txs.put(known, has);
+
+    assertTrue(
+        nodes
+            .get(0)
+            .fetchTxs(pub(keys.get(1)), List.of(known, ByteString.copyFromUtf8("unknown"))));
+    await().atMost(Duration.ofSeconds(5)).until(() -> handlers.get(0).fetched.size() == 1);
+    assertEquals(has, handlers.get(0).fetched.get(0));
+    assertFalse(nodes.get(0).fetchTxs(ByteString.copyFromUtf8("not a neighbour"), List.of(known)));
+  }
+
   private void startGraph(int n, int[][] edges, int ttl) throws Exception {
     keys = TestNodes.sortedKeys(n);
     int[] ports = new int[n];

@@ -133,6 +133,12 @@ final class TestNodes {
     final List<ByteString> gossipOrigins = new CopyOnWriteArrayList<>();
     final List<GossipBody> gossipBodies = new CopyOnWriteArrayList<>();
     final List<CommittedBlock> synced = new CopyOnWriteArrayList<>();
+    final List<io.prosima.proto.v1.Transaction> fetched = new CopyOnWriteArrayList<>();
+
+    /** What a neighbour's fetch finds here, by hash. */
+    final java.util.Map<ByteString, io.prosima.proto.v1.Transaction> txs =
+        new java.util.concurrent.ConcurrentHashMap<>();
+
     private final FakeBlockSource applyTo;
 
     RecordingHandler() {
@@ -151,10 +157,27 @@ final class TestNodes {
     volatile Verdict syncVerdict = Verdict.ACCEPT;
 
     @Override
-    public Verdict onGossip(ByteString origin, GossipBody body) {
+    public Verdict onGossip(ByteString neighbour, ByteString origin, GossipBody body) {
       gossipOrigins.add(origin);
       gossipBodies.add(body);
       return gossipVerdict;
+    }
+
+    @Override
+    public List<io.prosima.proto.v1.Transaction> onTxFetch(
+        ByteString neighbour, List<ByteString> txHashes) {
+      List<io.prosima.proto.v1.Transaction> found = new ArrayList<>();
+      for (ByteString h : txHashes) {
+        if (txs.containsKey(h)) {
+          found.add(txs.get(h));
+        }
+      }
+      return found;
+    }
+
+    @Override
+    public void onTxsFetched(ByteString neighbour, List<io.prosima.proto.v1.Transaction> got) {
+      fetched.addAll(got);
     }
 
     @Override

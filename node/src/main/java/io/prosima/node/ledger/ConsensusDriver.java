@@ -1,5 +1,6 @@
 package io.prosima.node.ledger;
 
+import com.google.protobuf.ByteString;
 import io.prosima.consensus.bft.BftConfig;
 import io.prosima.consensus.bft.Event;
 import io.prosima.p2p.Verdict;
@@ -72,6 +73,10 @@ public final class ConsensusDriver implements AutoCloseable {
   private final ThreadPoolExecutor peerAdmission;
   private final Thread thread;
   private volatile Consumer<GossipBody> network = body -> {};
+  private volatile java.util.function.BiConsumer<ByteString, List<ByteString>> fetcher =
+      (neighbour, hashes) -> {};
+  private final GossipIntake intake;
+  private final DriverSink sink = new DriverSink();
   private volatile Consumer<Throwable> onFatal = e -> {};
   private volatile boolean running = true;
   private volatile int round;
@@ -111,6 +116,7 @@ public final class ConsensusDriver implements AutoCloseable {
               }
             },
             System.nanoTime());
+    this.intake = new GossipIntake(replica);
     this.thread = new Thread(this::loop, "consensus");
     admission.onAdmittedLocally(this::passOn);
   }
@@ -141,34 +147,54 @@ public final class ConsensusDriver implements AutoCloseable {
   // ---- Inputs, from any thread ----------------------------------------------------------------
 
   /**
-   * A gossip body from a peer (p2p thread: must not block). Consensus messages are relayed ({@link
-   * Verdict#ACCEPT}) once they pass {@link ConsensusReplica#admissible}, so forged, malformed or
-   * far-future messages stop at the first honest node; transaction batches are never relayed as
-   * they came ({@link Verdict#TAKEN}) but passed on by this node after admission, only what it
-   * admitted.
+   * A gossip body from overlay neighbour {@code neighbour} (p2p thread: must not block): what
+   * {@link GossipIntake} makes of it, with this driver's queues as bounds. Consensus messages are
+   * relayed ({@link Verdict#ACCEPT}) once admissible, so forged, malformed or far-future messages
+   * stop at the first honest node; transaction batches and compact proposals still being fetched
+   * are passed on by this node itself ({@link Verdict#TAKEN}) once checked.
    */
-  public Verdict onGossip(GossipBody body) {
-    if (body.hasConsensus()) {
-      ConsensusMessage m = body.getConsensus();
-      String problem = replica.admissible(m);
+  public Verdict onGossip(ByteString neighbour, GossipBody body) {
+    Verdict v = intake.onGossip(neighbour, body, System.nanoTime(), sink);
+    if (v == Verdict.REFUSE) {
+      dropped.incrementAndGet();
+    }
+    return v;
+  }
+
+  /** Transactions a neighbour sent for our fetch (p2p thread). */
+  public void onTxsFetched(ByteString neighbour, List<Transaction> txs) {
+    intake.onTxsFetched(neighbour, txs, System.nanoTime(), sink);
+  }
+
+  /** A neighbour's fetch of transactions by hash (p2p's serving thread). */
+  public List<Transaction> onTxFetch(List<ByteString> txHashes) {
+    return intake.onTxFetch(txHashes);
+  }
+
+  /** Where fetches go (the p2p overlay). */
+  public void connectFetches(java.util.function.BiConsumer<ByteString, List<ByteString>> fetcher) {
+    this.fetcher = fetcher;
+  }
+
+  /** The driver's side of the intake: bounded queues and the admission thread. */
+  private final class DriverSink implements GossipIntake.Sink {
+    @Override
+    public boolean consensus(ConsensusMessage m) {
       int size = m.getSerializedSize();
-      if (problem != null
-          || inbox.size() >= PEER_EVENTS_QUEUED_MAX
+      if (inbox.size() >= PEER_EVENTS_QUEUED_MAX
           || queuedPeerBytes.get() + size > PEER_EVENTS_QUEUED_BYTES_MAX) {
-        // Refused, or peers outrun this node (their own re-sends bring what matters back later).
-        dropped.incrementAndGet();
-        return Verdict.REFUSE;
+        return false; // peers outrun this node (their own re-sends bring what matters back later)
       }
       queuedPeerBytes.addAndGet(size);
       inbox.add(new PeerMessage(m, size));
-      return Verdict.ACCEPT;
-    } else if (body.hasTxs()) {
-      List<Transaction> txs = body.getTxs().getTxsList();
-      int size = body.getTxs().getSerializedSize();
+      return true;
+    }
+
+    @Override
+    public boolean txs(List<Transaction> txs, int size) {
       if (queuedTxBytes.addAndGet(size) > PEER_TX_BATCHES_QUEUED_BYTES_MAX) {
         queuedTxBytes.addAndGet(-size);
-        dropped.incrementAndGet();
-        return Verdict.REFUSE;
+        return false;
       }
       try {
         peerAdmission.execute(
@@ -182,13 +208,22 @@ public final class ConsensusDriver implements AutoCloseable {
               passOn.forEach(network);
               inbox.add(new TxsArrived());
             });
+        return true;
       } catch (RejectedExecutionException e) {
         queuedTxBytes.addAndGet(-size);
-        return Verdict.REFUSE;
+        return false;
       }
-      return Verdict.TAKEN;
     }
-    return Verdict.REFUSE;
+
+    @Override
+    public void fetch(ByteString neighbour, List<ByteString> txHashes) {
+      fetcher.accept(neighbour, txHashes);
+    }
+
+    @Override
+    public void passOn(GossipBody body) {
+      network.accept(body);
+    }
   }
 
   /**

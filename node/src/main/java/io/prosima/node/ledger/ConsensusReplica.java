@@ -265,6 +265,25 @@ public final class ConsensusReplica {
     return core.store.height();
   }
 
+  /** A transaction waiting in the mempool, by hash; or null. Safe from any thread. */
+  public Transaction pendingTx(ByteString hash) {
+    byte[] h = hash.toByteArray();
+    synchronized (core.lock) {
+      var e = core.mempool.get(h);
+      return e == null ? null : e.tx();
+    }
+  }
+
+  /** A committed transaction, by hash; or null. Safe from any thread. */
+  public Transaction committedTx(ByteString hash) {
+    return core.store.tx(hash.toByteArray()).orElse(null);
+  }
+
+  /** The genesis limit of transactions per block. */
+  public int blockTxsMax() {
+    return core.genesis.getConsensus().getBlockTxsMax();
+  }
+
   /** The height the core works on (the tip + 1 once it has caught up). */
   public long coreHeight() {
     return bft.height();
@@ -333,7 +352,7 @@ public final class ConsensusReplica {
         core.store.saveSignedVotes(VoteRecords.toData(p.record()));
       } else if (a instanceof Action.Broadcast b) {
         rememberOwn(b.message());
-        out.broadcast(GossipBody.newBuilder().setConsensus(b.message()).build());
+        out.broadcast(CompactProposals.wire(b.message()));
       } else if (a instanceof Action.ScheduleTimeout t) {
         out.schedule(new Event.TimeoutFired(t.height(), t.round(), t.step()), t.delayMs());
       } else if (a instanceof Action.RequestProposal r) {
@@ -461,7 +480,7 @@ public final class ConsensusReplica {
   }
 
   private void send(ConsensusMessage m) {
-    out.broadcast(GossipBody.newBuilder().setConsensus(m).build());
+    out.broadcast(CompactProposals.wire(m));
   }
 
   /** Gives the core each synced block of its current height, in order, while they commit. */

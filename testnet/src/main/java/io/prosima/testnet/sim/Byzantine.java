@@ -3,13 +3,16 @@ package io.prosima.testnet.sim;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnknownFieldSet;
 import io.prosima.consensus.bft.Signing;
+import io.prosima.node.ledger.CompactProposals;
 import io.prosima.proto.v1.Block;
 import io.prosima.proto.v1.CommittedBlock;
+import io.prosima.proto.v1.CompactProposal;
 import io.prosima.proto.v1.ConsensusMessage;
 import io.prosima.proto.v1.Gossip;
 import io.prosima.proto.v1.GossipBody;
 import io.prosima.proto.v1.Proposal;
 import io.prosima.proto.v1.SyncResponse;
+import io.prosima.proto.v1.Transaction;
 import io.prosima.proto.v1.Vote;
 import io.prosima.proto.wire.BlockCodec;
 import io.prosima.proto.wire.Ed25519Keys;
@@ -38,29 +41,36 @@ final class Byzantine {
   static Gossip rewrite(
       SimNode n, Gossip g, int index, List<ByteString> honestKeys, SplittableRandom rng) {
     GossipBody body = g.getBody();
+    // Proposals travel compact; the misbehaviours rewrite the full proposal, rebuilt from the
+    // node's own mempool (it built or took the block), and send it compact again.
+    ConsensusMessage m =
+        body.hasConsensus()
+            ? body.getConsensus()
+            : body.hasCompactProposal() ? full(n, body.getCompactProposal()) : null;
     switch (n.mode) {
       case UNKNOWN_FIELDS -> {
-        if (body.hasConsensus()) {
-          return g.toBuilder().setBody(withUnknownField(n, body.getConsensus())).build();
+        if (m != null) {
+          return g.toBuilder().setBody(CompactProposals.wire(withUnknownField(n, m))).build();
         }
       }
       case FUTURE_TIME -> {
-        if (body.hasConsensus() && body.getConsensus().hasProposal()) {
-          Proposal p = body.getConsensus().getProposal();
+        if (m != null && m.hasProposal()) {
+          Proposal p = m.getProposal();
           Block b = p.getBlock();
           // Near 2^64 as an unsigned time: no honest block could follow it.
           Block far = b.toBuilder().setHeader(b.getHeader().toBuilder().setTimeMs(-2L)).build();
           Proposal forged = sign(n, p.toBuilder().setBlock(far).build());
-          return withProposal(g, forged);
+          return withBody(g, CompactProposals.wire(proposal(forged)));
         }
       }
       case TAMPERED_BODY -> {
-        // Every other neighbour gets the body without its last transaction, under the authentic
-        // header and signature: those nodes must not let it poison the genuine block.
-        if (index % 2 == 0 && body.hasConsensus() && body.getConsensus().hasProposal()) {
-          Proposal p = body.getConsensus().getProposal();
+        // Every other neighbour gets the full proposal without its last transaction, under the
+        // authentic header and signature: those nodes must not let it poison the genuine block.
+        if (index % 2 == 0 && m != null && m.hasProposal()) {
+          Proposal p = m.getProposal();
           if (p.getBlock().getTxsCount() > 0) {
-            return withProposal(g, p.toBuilder().setBlock(tamper(p.getBlock())).build());
+            Proposal cut = p.toBuilder().setBlock(tamper(p.getBlock())).build();
+            return withBody(g, GossipBody.newBuilder().setConsensus(proposal(cut)).build());
           }
         }
       }
@@ -72,6 +82,28 @@ final class Byzantine {
       default -> {}
     }
     return g;
+  }
+
+  /** The full proposal of a compact one, from the node's own transactions; null if it lacks one. */
+  private static ConsensusMessage full(SimNode n, CompactProposal c) {
+    Block.Builder b = c.getProposal().getBlock().toBuilder();
+    for (ByteString h : c.getTxHashesList()) {
+      Transaction tx = n.replica.pendingTx(h);
+      tx = tx != null ? tx : n.replica.committedTx(h);
+      if (tx == null) {
+        return null;
+      }
+      b.addTxs(tx);
+    }
+    return proposal(c.getProposal().toBuilder().setBlock(b).build());
+  }
+
+  private static ConsensusMessage proposal(Proposal p) {
+    return ConsensusMessage.newBuilder().setProposal(p).build();
+  }
+
+  private static Gossip withBody(Gossip g, GossipBody body) {
+    return g.toBuilder().setBody(body).build();
   }
 
   /**
@@ -122,14 +154,8 @@ final class Byzantine {
     return b.toBuilder().removeTxs(b.getTxsCount() - 1).build();
   }
 
-  private static Gossip withProposal(Gossip g, Proposal p) {
-    return g.toBuilder()
-        .setBody(GossipBody.newBuilder().setConsensus(ConsensusMessage.newBuilder().setProposal(p)))
-        .build();
-  }
-
   /** The message with an unknown field, signed over it (so the signature verifies). */
-  private static GossipBody withUnknownField(SimNode n, ConsensusMessage m) {
+  private static ConsensusMessage withUnknownField(SimNode n, ConsensusMessage m) {
     UnknownFieldSet extra =
         UnknownFieldSet.newBuilder()
             .addField(UNKNOWN_FIELD, UnknownFieldSet.Field.newBuilder().addVarint(1).build())
@@ -148,7 +174,7 @@ final class Byzantine {
                           n.key.getEd25519PublicKey().toByteArray(),
                           BlockCodec.voteSigningBytes(v)))));
     }
-    return GossipBody.newBuilder().setConsensus(out).build();
+    return out.build();
   }
 
   private static Proposal sign(SimNode n, Proposal p) {

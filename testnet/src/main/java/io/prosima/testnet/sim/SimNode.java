@@ -2,6 +2,7 @@ package io.prosima.testnet.sim;
 
 import com.google.protobuf.ByteString;
 import io.prosima.node.ledger.ConsensusReplica;
+import io.prosima.node.ledger.GossipIntake;
 import io.prosima.node.ledger.LedgerCore;
 import io.prosima.node.ledger.TxAdmission;
 import io.prosima.p2p.GossipRouter;
@@ -52,6 +53,7 @@ final class SimNode {
   LedgerCore core;
   TxAdmission admission;
   ConsensusReplica replica;
+  GossipIntake intake;
   GossipRouter router;
   SyncState sync;
   final Map<ByteString, Long> peerHeights = new HashMap<>();
@@ -118,6 +120,7 @@ final class SimNode {
       store.close();
     }
     replica = null;
+    intake = null;
     core = null;
     admission = null;
     store = null;

@@ -13,6 +13,9 @@ package io.prosima.testnet.sim;
  * @param txsCommitted transactions in the decided blocks
  * @param txsAcknowledged transactions committed by the node they were submitted to
  * @param txGossipMessages point-to-point transaction messages put on the network
+ * @param compactProposalsSent point-to-point proposals sent compact (transactions by hash)
+ * @param fullProposalsSent point-to-point proposals sent with their transactions
+ * @param txFetches fetches of transactions a compact proposal named and a mempool lacked
  */
 public record SimResult(
     long seed,
@@ -30,7 +33,10 @@ public record SimResult(
     long txsSubmitted,
     long txsCommitted,
     long txsAcknowledged,
-    long txGossipMessages) {
+    long txGossipMessages,
+    long compactProposalsSent,
+    long fullProposalsSent,
+    long txFetches) {
 
   public double broadcastsPerBlock() {
     return heights == 0 ? 0 : (double) consensusMessages / heights;

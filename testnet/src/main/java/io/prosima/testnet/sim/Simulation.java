@@ -7,6 +7,7 @@ import io.prosima.consensus.mempool.Mempool;
 import io.prosima.genesis.OverlayTopology;
 import io.prosima.genesis.ValidatorSet;
 import io.prosima.node.ledger.ConsensusReplica;
+import io.prosima.node.ledger.GossipIntake;
 import io.prosima.node.ledger.LedgerCore;
 import io.prosima.node.ledger.TxAdmission;
 import io.prosima.p2p.BlockSource;
@@ -14,8 +15,8 @@ import io.prosima.p2p.GossipRouter;
 import io.prosima.p2p.P2pConfig;
 import io.prosima.p2p.P2pNetwork;
 import io.prosima.p2p.SyncState;
-import io.prosima.p2p.Verdict;
 import io.prosima.proto.v1.CommittedBlock;
+import io.prosima.proto.v1.ConsensusMessage;
 import io.prosima.proto.v1.Evidence;
 import io.prosima.proto.v1.Genesis;
 import io.prosima.proto.v1.Gossip;
@@ -25,6 +26,8 @@ import io.prosima.proto.v1.PeerStatus;
 import io.prosima.proto.v1.SyncRequest;
 import io.prosima.proto.v1.SyncResponse;
 import io.prosima.proto.v1.Transaction;
+import io.prosima.proto.v1.TxFetch;
+import io.prosima.proto.v1.TxFetched;
 import io.prosima.proto.v1.Validator;
 import io.prosima.proto.wire.WireLimits;
 import io.prosima.storage.RocksDbLedgerStore;
@@ -137,6 +140,9 @@ public final class Simulation {
   private long crashesAfterPersistBeforeSend;
   private long maxRound;
   private long forgedTxs;
+  private long fetches;
+  private long compactProposalsSent;
+  private long fullProposalsSent;
 
   public Simulation(SimConfig config) {
     this.config = config;
@@ -282,7 +288,10 @@ public final class Simulation {
         checkers.txsSubmitted(),
         checkers.txsCommitted,
         checkers.txsAcknowledged(),
-        txGossipMessages);
+        txGossipMessages,
+        compactProposalsSent,
+        fullProposalsSent,
+        fetches);
   }
 
   private boolean done() {
@@ -508,6 +517,7 @@ public final class Simulation {
       n.replica =
           new ConsensusReplica(
               n.core, n.admission, n.key, bft, wallClock(n), outputs(n), localNanos(n));
+      n.intake = new GossipIntake(n.replica);
     } catch (StorageException e) {
       throw new IllegalStateException("simulated disk failed: " + e.getMessage(), e);
     }
@@ -579,6 +589,9 @@ public final class Simulation {
    * a process's would). Then the checkers see what it committed, and its next wake-up is set.
    */
   private void run(SimNode n, NodeCall call) {
+    if (!n.up()) {
+      return; // crashed by an earlier step of the same delivery
+    }
     int incarnation = n.incarnation;
     try {
       call.run();
@@ -705,6 +718,8 @@ public final class Simulation {
       }
       case SYNC_REQUEST -> serveSync(n, d.from, f.getSyncRequest());
       case SYNC_RESPONSE -> receiveSync(n, d.from, f.getSyncResponse());
+      case TX_FETCH -> serveTxFetch(n, d.from, f.getTxFetch());
+      case TX_FETCHED -> receiveTxFetched(n, d.from, f.getTxFetched());
       default -> {}
     }
   }
@@ -712,7 +727,12 @@ public final class Simulation {
   private void receiveGossip(SimNode n, int from, Gossip g) {
     List<Runnable> after = new ArrayList<>();
     GossipRouter.Outcome outcome =
-        n.router.receive(g, localNanos(n), gg -> accept(n, gg.getBody(), after));
+        n.router.receive(
+            g,
+            localNanos(n),
+            gg ->
+                n.intake.onGossip(
+                    SimNode.peerId(from), gg.getBody(), localNanos(n), sink(n, after)));
     Gossip relayed = outcome.relay();
     if (n.mode == ByzantineMode.CUTS_FLOODS && outcome.fate() == GossipRouter.Fate.ACCEPTED) {
       relayed = g.toBuilder().setTtl(1).build(); // its copies arrive first and go no further
@@ -726,34 +746,76 @@ public final class Simulation {
         }
       }
     }
-    // The node queues what it accepted and its consensus thread takes it after p2p relayed it.
+    // The node queues what it took and its consensus thread takes it after p2p relayed it.
     after.forEach(Runnable::run);
   }
 
-  /** The node's verdict on a gossip body (as ConsensusDriver#onGossip gives it). */
-  private Verdict accept(SimNode n, GossipBody body, List<Runnable> after) {
-    if (body.hasConsensus()) {
-      if (n.replica.admissible(body.getConsensus()) != null) {
-        return Verdict.REFUSE;
+  /**
+   * The simulator's side of the node's {@link GossipIntake}: what the node's driver queues runs in
+   * {@code after}, once p2p has relayed.
+   */
+  private GossipIntake.Sink sink(SimNode n, List<Runnable> after) {
+    return new GossipIntake.Sink() {
+      @Override
+      public boolean consensus(ConsensusMessage m) {
+        after.add(() -> run(n, () -> n.replica.onConsensus(m, localNanos(n))));
+        return true;
       }
-      after.add(() -> run(n, () -> n.replica.onConsensus(body.getConsensus(), localNanos(n))));
-      return Verdict.ACCEPT;
+
+      @Override
+      public boolean txs(List<Transaction> txs, int bytes) {
+        after.add(
+            () ->
+                run(
+                    n,
+                    () -> {
+                      for (GossipBody passOn : ConsensusReplica.admitFromPeer(n.admission, txs)) {
+                        flood(n, passOn);
+                      }
+                      n.replica.step(localNanos(n));
+                    }));
+        return true;
+      }
+
+      @Override
+      public void fetch(ByteString neighbour, List<ByteString> txHashes) {
+        fetches++;
+        send(
+            n.instance,
+            instanceOf(neighbour),
+            PeerFrame.newBuilder()
+                .setTxFetch(TxFetch.newBuilder().addAllTxHashes(txHashes))
+                .build());
+      }
+
+      @Override
+      public void passOn(GossipBody body) {
+        after.add(
+            () -> {
+              if (n.up()) {
+                flood(n, body);
+              }
+            });
+      }
+    };
+  }
+
+  private void serveTxFetch(SimNode n, int from, TxFetch fetch) {
+    if (n.mode == ByzantineMode.TAMPERED_BODY || n.mode == ByzantineMode.LYING_HEIGHT) {
+      return; // withholds what it named
     }
-    if (body.hasTxs()) {
-      after.add(
-          () ->
-              run(
-                  n,
-                  () -> {
-                    for (GossipBody passOn :
-                        ConsensusReplica.admitFromPeer(n.admission, body.getTxs().getTxsList())) {
-                      flood(n, passOn);
-                    }
-                    n.replica.step(localNanos(n));
-                  }));
-      return Verdict.TAKEN;
-    }
-    return Verdict.REFUSE;
+    List<Transaction> txs = n.intake.onTxFetch(fetch.getTxHashesList());
+    send(
+        n.instance,
+        from,
+        PeerFrame.newBuilder().setTxFetched(TxFetched.newBuilder().addAllTxs(txs)).build());
+  }
+
+  private void receiveTxFetched(SimNode n, int from, TxFetched fetched) {
+    List<Runnable> after = new ArrayList<>();
+    n.intake.onTxsFetched(
+        SimNode.peerId(from), fetched.getTxsList(), localNanos(n), sink(n, after));
+    after.forEach(Runnable::run);
   }
 
   private void serveSync(SimNode n, int from, SyncRequest request) {
@@ -799,6 +861,14 @@ public final class Simulation {
 
   /** Transactions are counted apart, so messages per block measure consensus alone. */
   private void send(int from, int to, Object frame) {
+    if (frame instanceof PeerFrame f && f.hasGossip()) {
+      GossipBody body = f.getGossip().getBody();
+      if (body.hasCompactProposal()) {
+        compactProposalsSent++;
+      } else if (body.hasConsensus() && body.getConsensus().hasProposal()) {
+        fullProposalsSent++;
+      }
+    }
     if (frame instanceof PeerFrame f && f.hasGossip() && f.getGossip().getBody().hasTxs()) {
       txGossipMessages++;
     } else {

@@ -328,7 +328,7 @@ class ByzantinePeerProcessTest {
     P2pHandler ignore =
         new P2pHandler() {
           @Override
-          public Verdict onGossip(ByteString origin, GossipBody body) {
+          public Verdict onGossip(ByteString neighbour, ByteString origin, GossipBody body) {
             return Verdict.REFUSE;
           }
 

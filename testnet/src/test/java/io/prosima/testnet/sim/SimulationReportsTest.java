@@ -26,6 +26,21 @@ class SimulationReportsTest {
   }
 
   @Test
+  void proposalsTravelCompactAndMissingTransactionsAreFetched() {
+    // Honest nodes send proposals only compact; over links of 1–20 ms a proposal sometimes
+    // overtakes the gossip of a transaction it names, which is then fetched.
+    SimResult honest =
+        new Simulation(SimConfig.faultFree(5, new long[] {1, 1, 1, 1}, 20, 20)).run();
+    assertTrue(honest.compactProposalsSent() > 0, honest.toString());
+    assertEquals(0, honest.fullProposalsSent(), honest.toString());
+    long fetches = 0;
+    for (long seed = 0; seed < 6; seed++) {
+      fetches += new Simulation(Scenarios.forSeed(3 * seed)).run().txFetches();
+    }
+    assertTrue(fetches > 0, "no run fetched a transaction");
+  }
+
+  @Test
   void soakRunsTheSeedsAndReportsTheirTransactions() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     assertTrue(SimSoak.soak(0, 3, new PrintStream(bytes, true, StandardCharsets.UTF_8)));
