@@ -102,7 +102,7 @@ public final class LedgerNode implements AutoCloseable {
       if (p2p != null) {
         opened.push(p2p);
         consensus.connect(p2p::broadcast);
-        consensus.connectFetches(p2p::fetchTxs);
+        consensus.connectFetches(p2p::fetchTxsFromAll);
         metrics.watchP2p(p2p::stats);
       }
       this.fragments =

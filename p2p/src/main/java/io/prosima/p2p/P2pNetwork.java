@@ -310,6 +310,13 @@ public final class P2pNetwork implements AutoCloseable {
     return true;
   }
 
+  /** {@link #fetchTxs} from every connected neighbour. */
+  public void fetchTxsFromAll(List<ByteString> txHashes) {
+    for (ByteString neighbour : peers.keySet()) {
+      fetchTxs(neighbour, txHashes);
+    }
+  }
+
   /** Neighbours connected now (TLS and Hello done). */
   public Set<ByteString> connectedPeers() {
     return Set.copyOf(peers.keySet());

@@ -152,7 +152,7 @@ public final class BftCore {
         throw new IllegalStateException("Start delivered twice");
       }
       started = true;
-      restoreLock();
+      restoreLock(out);
       // Resume at the highest round already signed in: lower rounds are closed to us anyway.
       startRound(Math.max(0, record.highestRound(height)), out);
     } else if (!started) {
@@ -174,11 +174,22 @@ public final class BftCore {
     return out;
   }
 
-  private void restoreLock() {
+  private void restoreLock(List<Action> out) {
     Vote lock = record.lockPrecommit();
     if (lock != null && lock.getHeight() == height) {
       lockedId = lock.getBlockId();
       lockedRound = lock.getRound();
+      Block block = record.lockBlock();
+      if (block != null
+          && ByteString.copyFrom(BlockCodec.blockId(block.getHeader())).equals(lockedId)) {
+        // Lines 42–43 as they were before the restart: the locked block is again the valid value,
+        // to be re-proposed with its prevotes (sendJustification) when this validator proposes.
+        validValue = block;
+        validRound = lockedRound;
+        for (Vote v : record.lockPrevotes()) {
+          onVote(v, out);
+        }
+      }
     }
   }
 
@@ -526,7 +537,7 @@ public final class BftCore {
       if (step == Step.PREVOTE) {
         lockedId = id; // lines 38–39
         lockedRound = round;
-        vote(VoteType.VOTE_TYPE_PRECOMMIT, id, out); // line 40
+        vote(VoteType.VOTE_TYPE_PRECOMMIT, id, out, block, rm.prevotes.votesFor(id)); // line 40
         step = Step.PRECOMMIT;
       }
       validValue = block; // lines 42–43
@@ -653,6 +664,19 @@ public final class BftCore {
    * a second, different vote would be equivocation.
    */
   private void vote(VoteType type, ByteString blockId, List<Action> out) {
+    vote(type, blockId, out, null, List.of());
+  }
+
+  /**
+   * @param lockBlock with a precommit that locks: the block, persisted with {@code lockPrevotes}
+   *     (the prevotes that justify the lock) in the same WAL write
+   */
+  private void vote(
+      VoteType type,
+      ByteString blockId,
+      List<Action> out,
+      Block lockBlock,
+      List<Vote> lockPrevotes) {
     Vote last = record.last(type);
     if (last != null) {
       int c = SignedVoteRecord.compare(height, round, last.getHeight(), last.getRound());
@@ -677,6 +701,9 @@ public final class BftCore {
             .build();
     Vote v = unsigned.toBuilder().setSignature(sign(BlockCodec.voteSigningBytes(unsigned))).build();
     record = record.withVote(v);
+    if (lockBlock != null) {
+      record = record.withLock(lockBlock, lockPrevotes);
+    }
     out.add(new Action.PersistVote(record)); // persist before send
     out.add(new Action.Broadcast(wrap(v)));
     acceptVote(v, out);

@@ -20,10 +20,10 @@ import java.util.function.Function;
 /**
  * Proposals travel compact: the block names its transactions by hash, because every mempool already
  * holds them through gossip (DESIGN.md, Consensus). A receiver rebuilds the full proposal from its
- * mempool, and asks the neighbour that sent it for the transactions it lacks; until they come the
- * compact proposal waits here (bounded). The proposal's signature is over the full proposal, so a
- * rebuilt one verifies only if every transaction is the proposer's, byte for byte: nothing here
- * needs to be trusted. Thread-safe; the node and the simulator both use it.
+ * mempool, and asks its neighbours for the transactions it lacks; until they come the compact
+ * proposal waits here (bounded). The proposal's signature is over the full proposal, so a rebuilt
+ * one verifies only if every transaction is the proposer's, byte for byte: nothing here needs to be
+ * trusted. Thread-safe; the node and the simulator both use it.
  */
 public final class CompactProposals {
   /** Compact proposals waiting for fetched transactions, at most (oldest dropped). */
@@ -43,13 +43,11 @@ public final class CompactProposals {
 
   private static final class Pending {
     final CompactProposal compact;
-    final ByteString neighbour;
     final long sinceNanos;
     final Map<ByteString, Transaction> fetched = new HashMap<>();
 
-    Pending(CompactProposal compact, ByteString neighbour, long sinceNanos) {
+    Pending(CompactProposal compact, long sinceNanos) {
       this.compact = compact;
-      this.neighbour = neighbour;
       this.sinceNanos = sinceNanos;
     }
   }
@@ -86,8 +84,8 @@ public final class CompactProposals {
 
   /**
    * A compact proposal from {@code neighbour}: the full proposal if the mempool (or a recent fetch)
-   * holds every transaction; otherwise the hashes to fetch from {@code neighbour}, and it waits
-   * here; or why it is malformed.
+   * holds every transaction; otherwise the hashes to fetch from the neighbours, and it waits here;
+   * or why it is malformed.
    */
   public synchronized Received receive(CompactProposal c, ByteString neighbour, long nowNanos) {
     String problem = malformed(c);
@@ -98,7 +96,7 @@ public final class CompactProposals {
     ByteString key = c.toByteString();
     Pending p = pending.get(key);
     if (p == null) {
-      p = new Pending(c, neighbour, nowNanos);
+      p = new Pending(c, nowNanos);
     }
     List<ByteString> missing = new ArrayList<>();
     ConsensusMessage full = rebuild(p, missing);
@@ -117,7 +115,10 @@ public final class CompactProposals {
     return new Received(null, missing, null);
   }
 
-  /** Transactions {@code neighbour} sent for our fetch: the proposals they complete. */
+  /**
+   * Transactions a neighbour sent for our fetch: the proposals they complete. Any neighbour's
+   * answer counts (a transaction is taken only under its own hash).
+   */
   public synchronized List<Completed> fetched(
       ByteString neighbour, List<Transaction> txs, long nowNanos) {
     expire(nowNanos);
@@ -132,9 +133,6 @@ public final class CompactProposals {
     Iterator<Pending> it = pending.values().iterator();
     while (it.hasNext()) {
       Pending p = it.next();
-      if (!p.neighbour.equals(neighbour)) {
-        continue;
-      }
       for (ByteString h : p.compact.getTxHashesList()) {
         Transaction tx = byHash.get(h);
         if (tx != null) {

@@ -73,8 +73,7 @@ public final class ConsensusDriver implements AutoCloseable {
   private final ThreadPoolExecutor peerAdmission;
   private final Thread thread;
   private volatile Consumer<GossipBody> network = body -> {};
-  private volatile java.util.function.BiConsumer<ByteString, List<ByteString>> fetcher =
-      (neighbour, hashes) -> {};
+  private volatile Consumer<List<ByteString>> fetcher = hashes -> {};
   private final GossipIntake intake;
   private final DriverSink sink = new DriverSink();
   private volatile Consumer<Throwable> onFatal = e -> {};
@@ -172,7 +171,7 @@ public final class ConsensusDriver implements AutoCloseable {
   }
 
   /** Where fetches go (the p2p overlay). */
-  public void connectFetches(java.util.function.BiConsumer<ByteString, List<ByteString>> fetcher) {
+  public void connectFetches(Consumer<List<ByteString>> fetcher) {
     this.fetcher = fetcher;
   }
 
@@ -216,8 +215,8 @@ public final class ConsensusDriver implements AutoCloseable {
     }
 
     @Override
-    public void fetch(ByteString neighbour, List<ByteString> txHashes) {
-      fetcher.accept(neighbour, txHashes);
+    public void fetch(List<ByteString> txHashes) {
+      fetcher.accept(txHashes);
     }
 
     @Override

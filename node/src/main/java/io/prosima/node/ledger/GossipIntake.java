@@ -12,7 +12,7 @@ import java.util.List;
  * What a node does with gossip from an overlay neighbour, in one place for the node's {@link
  * ConsensusDriver} and the deterministic simulator: consensus messages are checked ({@link
  * ConsensusReplica#admissible}) before they are queued and relayed; compact proposals are rebuilt
- * from the mempool, or wait while the missing transactions are fetched from the neighbour; a
+ * from the mempool, or wait while the missing transactions are fetched from the neighbours; a
  * transaction batch is admitted and only what admission took is passed on. Thread-safe; the harness
  * supplies queues, threads and the network through {@link Sink}.
  */
@@ -25,8 +25,12 @@ public final class GossipIntake {
     /** Admit a peer's transactions and pass on what was admitted; false when over a bound. */
     boolean txs(List<Transaction> txs, int bytes);
 
-    /** Ask {@code neighbour} for these transactions (answer to {@link #onTxsFetched}). */
-    void fetch(ByteString neighbour, List<ByteString> txHashes);
+    /**
+     * Ask every neighbour for these transactions (answers to {@link #onTxsFetched}). Not only the
+     * one that sent the proposal: a Byzantine neighbour could relay an honest proposal first and
+     * withhold its transactions, and the honest copies that follow are duplicates by then.
+     */
+    void fetch(List<ByteString> txHashes);
 
     /** Send {@code body} to every neighbour as this node's own gossip. */
     void passOn(GossipBody body);
@@ -55,7 +59,7 @@ public final class GossipIntake {
         if (r.full() == null) {
           // Passed on once rebuilt (onTxsFetched), not relayed now: a neighbour must not have us
           // relay a proposal we cannot check.
-          sink.fetch(neighbour, r.missing());
+          sink.fetch(r.missing());
           return Verdict.TAKEN;
         }
         return consensus(r.full(), sink);

@@ -21,6 +21,9 @@ final class VoteRecords {
     if (r.lockPrecommit() != null) {
       b.setLockPrecommit(r.lockPrecommit());
     }
+    if (r.lockBlock() != null) {
+      b.setLockBlock(r.lockBlock()).addAllLockPrevotes(r.lockPrevotes());
+    }
     return b.build();
   }
 
@@ -29,6 +32,8 @@ final class VoteRecords {
         d.hasLastProposal() ? d.getLastProposal() : null,
         d.hasLastPrevote() ? d.getLastPrevote() : null,
         d.hasLastPrecommit() ? d.getLastPrecommit() : null,
-        d.hasLockPrecommit() ? d.getLockPrecommit() : null);
+        d.hasLockPrecommit() ? d.getLockPrecommit() : null,
+        d.hasLockBlock() ? d.getLockBlock() : null,
+        d.getLockPrevotesList());
   }
 }

@@ -778,14 +778,15 @@ public final class Simulation {
       }
 
       @Override
-      public void fetch(ByteString neighbour, List<ByteString> txHashes) {
+      public void fetch(List<ByteString> txHashes) {
         fetches++;
-        send(
-            n.instance,
-            instanceOf(neighbour),
+        PeerFrame f =
             PeerFrame.newBuilder()
                 .setTxFetch(TxFetch.newBuilder().addAllTxHashes(txHashes))
-                .build());
+                .build();
+        for (int to : n.neighbours) {
+          send(n.instance, to, f);
+        }
       }
 
       @Override

@@ -106,6 +106,71 @@ class ByzantineModesTest {
     assertTrue(r.heights() >= 6, r.toString());
   }
 
+  /**
+   * Seed 5769 of the soak: two honest validators locked on a block in round 0 and then crashed;
+   * their WAL kept the lock but not the block nor the prevotes behind it, so after the restart they
+   * prevoted nil on every new block while nobody could re-propose the locked one: no height for 60
+   * s. The WAL now keeps the locked block and its prevotes.
+   */
+  @org.junit.jupiter.api.Test
+  void validatorsLockedAcrossACrashStillReachDecision() {
+    ByzantineMode[] modes = {
+      ByzantineMode.HONEST, ByzantineMode.NEVER_READS, ByzantineMode.HONEST, ByzantineMode.HONEST
+    };
+    SimResult r =
+        new Simulation(
+                new SimConfig(
+                    5769,
+                    new long[] {5, 3, 4, 4},
+                    modes,
+                    1,
+                    5,
+                    0.02329345232523461,
+                    0.05036279086465764,
+                    true,
+                    2,
+                    0.03101827684503157,
+                    1734,
+                    6,
+                    3,
+                    60_000,
+                    Sabotage.NONE))
+            .run();
+    assertTrue(r.heights() >= 6, r.toString());
+  }
+
+  /**
+   * Seed 1260 of the soak: a Byzantine neighbour relayed honest compact proposals first and
+   * withheld their transactions; the honest copies that followed were duplicates, so the proposal
+   * was never rebuilt. Missing transactions are now asked of every neighbour.
+   */
+  @org.junit.jupiter.api.Test
+  void aNeighbourWithholdingTransactionsCannotStallCompactProposals() {
+    ByzantineMode[] modes = {
+      ByzantineMode.HONEST, ByzantineMode.TAMPERED_BODY, ByzantineMode.HONEST, ByzantineMode.HONEST
+    };
+    SimResult r =
+        new Simulation(
+                new SimConfig(
+                    1260,
+                    new long[] {1, 1, 1, 1},
+                    modes,
+                    1,
+                    20,
+                    0.0983001195743487,
+                    0.09776436475104092,
+                    false,
+                    2,
+                    0.0020810688906473976,
+                    1500,
+                    6,
+                    3,
+                    60_000,
+                    Sabotage.NONE))
+            .run();
+    assertTrue(r.heights() >= 6, r.toString());
+  }
+
   private static SimConfig config(long seed, int n, ByzantineMode mode) {
     long[] weights = new long[n];
     Arrays.fill(weights, 1);
