@@ -52,24 +52,20 @@ class ByzantineModesTest {
     modes[0] = ByzantineMode.LYING_HEIGHT;
     modes[6] = ByzantineMode.OVERSIZED_FRAMES;
     SimResult r =
-        new Simulation(
-                new SimConfig(
-                    91,
-                    weights,
-                    modes,
-                    1,
-                    20,
-                    0.002931734781243689,
-                    0.08478052070587322,
-                    true,
-                    2,
-                    0.01492199093607427,
-                    2115,
-                    6,
-                    3,
-                    60_000,
-                    Sabotage.NONE))
-            .run();
+        run(
+            91,
+            weights,
+            modes,
+            1,
+            20,
+            0.002931734781243689,
+            0.08478052070587322,
+            true,
+            2,
+            0.01492199093607427,
+            2115,
+            6,
+            3);
     assertTrue(r.syncMessages() < 10_000, r.toString());
   }
 
@@ -85,24 +81,20 @@ class ByzantineModesTest {
       ByzantineMode.HONEST, ByzantineMode.HONEST, ByzantineMode.HONEST, ByzantineMode.UNKNOWN_FIELDS
     };
     SimResult r =
-        new Simulation(
-                new SimConfig(
-                    5688,
-                    new long[] {1, 1, 1, 1},
-                    modes,
-                    1,
-                    20,
-                    0.01193583068765266,
-                    0.06743521973557849,
-                    false,
-                    2,
-                    0.09399160821587305,
-                    859,
-                    6,
-                    3,
-                    60_000,
-                    Sabotage.NONE))
-            .run();
+        run(
+            5688,
+            new long[] {1, 1, 1, 1},
+            modes,
+            1,
+            20,
+            0.01193583068765266,
+            0.06743521973557849,
+            false,
+            2,
+            0.09399160821587305,
+            859,
+            6,
+            3);
     assertTrue(r.heights() >= 6, r.toString());
   }
 
@@ -118,24 +110,20 @@ class ByzantineModesTest {
       ByzantineMode.HONEST, ByzantineMode.NEVER_READS, ByzantineMode.HONEST, ByzantineMode.HONEST
     };
     SimResult r =
-        new Simulation(
-                new SimConfig(
-                    5769,
-                    new long[] {5, 3, 4, 4},
-                    modes,
-                    1,
-                    5,
-                    0.02329345232523461,
-                    0.05036279086465764,
-                    true,
-                    2,
-                    0.03101827684503157,
-                    1734,
-                    6,
-                    3,
-                    60_000,
-                    Sabotage.NONE))
-            .run();
+        run(
+            5769,
+            new long[] {5, 3, 4, 4},
+            modes,
+            1,
+            5,
+            0.02329345232523461,
+            0.05036279086465764,
+            true,
+            2,
+            0.03101827684503157,
+            1734,
+            6,
+            3);
     assertTrue(r.heights() >= 6, r.toString());
   }
 
@@ -150,25 +138,56 @@ class ByzantineModesTest {
       ByzantineMode.HONEST, ByzantineMode.TAMPERED_BODY, ByzantineMode.HONEST, ByzantineMode.HONEST
     };
     SimResult r =
-        new Simulation(
-                new SimConfig(
-                    1260,
-                    new long[] {1, 1, 1, 1},
-                    modes,
-                    1,
-                    20,
-                    0.0983001195743487,
-                    0.09776436475104092,
-                    false,
-                    2,
-                    0.0020810688906473976,
-                    1500,
-                    6,
-                    3,
-                    60_000,
-                    Sabotage.NONE))
-            .run();
+        run(
+            1260,
+            new long[] {1, 1, 1, 1},
+            modes,
+            1,
+            20,
+            0.0983001195743487,
+            0.09776436475104092,
+            false,
+            2,
+            0.0020810688906473976,
+            1500,
+            6,
+            3);
     assertTrue(r.heights() >= 6, r.toString());
+  }
+
+  /** One soak run replayed exactly: its faults, no sabotage, the usual liveness window. */
+  private static SimResult run(
+      long seed,
+      long[] weights,
+      ByzantineMode[] modes,
+      long delayMsMin,
+      long delayMsMax,
+      double drop,
+      double duplicate,
+      boolean partitions,
+      int crashes,
+      double skew,
+      long faultsEndMs,
+      int targetHeights,
+      int livenessHeights) {
+    return new Simulation(
+            new SimConfig(
+                seed,
+                weights,
+                modes,
+                delayMsMin,
+                delayMsMax,
+                drop,
+                duplicate,
+                partitions,
+                crashes,
+                skew,
+                faultsEndMs,
+                targetHeights,
+                livenessHeights,
+                60_000,
+                Sabotage.NONE))
+        .run();
   }
 
   private static SimConfig config(long seed, int n, ByzantineMode mode) {
