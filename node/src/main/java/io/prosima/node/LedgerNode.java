@@ -306,10 +306,12 @@ public final class LedgerNode implements AutoCloseable {
     try {
       grpc.close();
       fragments.close();
+      // Consensus before p2p: its thread broadcasts until it stops, and a broadcast into a closed
+      // network would count as a fatal error (seen at the end of a benchmark).
+      consensus.close();
       if (p2p != null) {
         p2p.close();
       }
-      consensus.close();
       admission.close();
       metrics.close();
       store.close();
