@@ -110,7 +110,8 @@ public final class ImageDemo {
         DemoData.find()
             .orElseThrow(
                 () ->
-                    new IllegalStateException(
+                    // A one-line error, not a stack trace: the clone sits outside the layout.
+                    new io.prosima.node.cli.CliException(
                         "the shared data (../shared/data next to the repository) is missing"));
     long start = System.nanoTime();
     out.printf(
