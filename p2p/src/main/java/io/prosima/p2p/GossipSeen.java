@@ -1,9 +1,9 @@
 package io.prosima.p2p;
 
 import com.google.protobuf.ByteString;
+import io.prosima.proto.wire.Sha256;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -109,12 +109,7 @@ final class GossipSeen {
   }
 
   static Id id(ByteString body) {
-    MessageDigest sha256;
-    try {
-      sha256 = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
+    MessageDigest sha256 = Sha256.digest();
     sha256.update(body.asReadOnlyByteBuffer());
     ByteBuffer hash = ByteBuffer.wrap(sha256.digest());
     return new Id(hash.getLong(), hash.getLong());

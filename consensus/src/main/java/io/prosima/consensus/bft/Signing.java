@@ -12,14 +12,19 @@ import io.prosima.proto.wire.VerifiedVotes;
 /** Signing bytes and signature checks of consensus messages. */
 public final class Signing {
   /** Domain tag of proposals; distinct from votes so one can never be replayed as the other. */
-  public static final String PROPOSAL_TAG = "prosima/proposal/v1";
+  public static final String PROPOSAL_TAG = "prosima/proposal/v2";
 
   private Signing() {}
 
-  /** "prosima/proposal/v1" || 0x00 || canonical(proposal without signature). */
+  /**
+   * "prosima/proposal/v2" || 0x00 || SHA-256(canonical(proposal without signature)). Ed25519 hashes
+   * its message with SHA-512 in plain Java, twice to sign and once per check; over a block of
+   * thousands of transactions that took a third of the consensus thread. Signing the JDK's
+   * (intrinsic) SHA-256 of the same bytes binds exactly as much.
+   */
   public static byte[] proposalSigningBytes(Proposal proposal) {
     return DomainTags.withPrefix(
-        PROPOSAL_TAG, Canonical.bytes(proposal.toBuilder().clearSignature().build()));
+        PROPOSAL_TAG, Canonical.sha256(proposal.toBuilder().clearSignature().build()));
   }
 
   /**

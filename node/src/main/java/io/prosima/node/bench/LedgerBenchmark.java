@@ -224,6 +224,7 @@ public final class LedgerBenchmark {
     AtomicLong accepted = new AtomicLong();
     AtomicLong refused = new AtomicLong();
     ConcurrentHashMap<String, Long> refusals = new ConcurrentHashMap<>();
+    long cpuStart = processCpuNanos();
     long start = System.nanoTime();
     List<Future<?>> futures = new ArrayList<>();
     for (int c = 0; c < options.clients(); c++) {
@@ -262,6 +263,7 @@ public final class LedgerBenchmark {
       f.get();
     }
     long admittedNanos = System.nanoTime() - start;
+    long admittedCpu = processCpuNanos() - cpuStart;
     clients.shutdown();
     // Commits are seen by polling status (cheap), not by streaming every block back: a block
     // stream in this same process would spend the cores being measured.
@@ -292,6 +294,22 @@ public final class LedgerBenchmark {
         "  committed     %d txs in %d blocks, mempool empty after %.2f s = %.0f tx/s%n",
         accepted.get(), height - startHeight, commitSeconds, accepted.get() / commitSeconds);
     lastFloodRate = accepted.get() / commitSeconds;
+    long committedCpu = processCpuNanos() - cpuStart;
+    if (admittedCpu > 0) {
+      // CPU time rather than wall time: it stays put when other processes share the cores.
+      out.printf(
+          "  CPU of this process (node and its clients): %.0f µs per tx until admitted,"
+              + " %.0f µs per tx until committed%n",
+          admittedCpu / 1e3 / accepted.get(), committedCpu / 1e3 / accepted.get());
+    }
+  }
+
+  /** CPU time of every thread of this process so far, or -1 where the JVM cannot tell. */
+  static long processCpuNanos() {
+    var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    return os instanceof com.sun.management.OperatingSystemMXBean sun
+        ? sun.getProcessCpuTime()
+        : -1;
   }
 
   private double lastFloodRate;

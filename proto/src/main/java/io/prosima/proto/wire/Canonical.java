@@ -28,6 +28,26 @@ public final class Canonical {
   }
 
   /**
+   * SHA-256 of {@link #bytes}, streamed through the digest: a proposal carrying megabytes of
+   * transactions is hashed without a second copy of it in memory.
+   */
+  public static byte[] sha256(Message message) {
+    java.security.MessageDigest md = Sha256.digest();
+    CodedOutputStream cos =
+        CodedOutputStream.newInstance(
+            new java.security.DigestOutputStream(java.io.OutputStream.nullOutputStream(), md),
+            64 * 1024);
+    cos.useDeterministicSerialization();
+    try {
+      message.writeTo(cos);
+      cos.flush();
+    } catch (IOException e) {
+      throw new IllegalStateException("hashing a message failed", e);
+    }
+    return md.digest();
+  }
+
+  /**
    * True when an already parsed message (say, from gRPC) carries unknown fields at any depth.
    * Unknown fields survive parsing and re-serialization, so this is how they are spotted once the
    * original bytes are gone.

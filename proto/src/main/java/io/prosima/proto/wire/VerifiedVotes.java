@@ -2,7 +2,6 @@ package io.prosima.proto.wire;
 
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -51,12 +50,7 @@ public final class VerifiedVotes {
   }
 
   private static Id id(byte[] publicKey, byte[] message, byte[] signature) {
-    MessageDigest sha256;
-    try {
-      sha256 = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
+    MessageDigest sha256 = Sha256.digest();
     // Lengths first, so no two different triples share an encoding.
     sha256.update(
         ByteBuffer.allocate(12)
