@@ -11,9 +11,8 @@ import io.prosima.proto.v1.Proposal;
 import io.prosima.proto.v1.Vote;
 import io.prosima.proto.v1.VoteType;
 import io.prosima.proto.wire.BlockCodec;
-import io.prosima.proto.wire.Canonical;
+import io.prosima.proto.wire.BlockMemo;
 import io.prosima.proto.wire.Ed25519Keys;
-import io.prosima.proto.wire.Sha256;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -739,7 +738,7 @@ public final class BftCore {
 
   /** Digest of the whole block: the key of its validity verdict. */
   private static ByteString digest(Block block) {
-    return ByteString.copyFrom(Sha256.hash(Canonical.bytes(block)));
+    return ByteString.copyFrom(BlockMemo.digest(block));
   }
 
   /** valid(v) of the paper, cached per whole-block digest for this height; VALID or the reason. */

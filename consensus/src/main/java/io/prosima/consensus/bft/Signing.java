@@ -4,6 +4,7 @@ import com.google.protobuf.Message;
 import io.prosima.proto.v1.Proposal;
 import io.prosima.proto.v1.Vote;
 import io.prosima.proto.wire.BlockCodec;
+import io.prosima.proto.wire.BlockMemo;
 import io.prosima.proto.wire.Canonical;
 import io.prosima.proto.wire.DomainTags;
 import io.prosima.proto.wire.Ed25519Keys;
@@ -17,14 +18,21 @@ public final class Signing {
   private Signing() {}
 
   /**
-   * "prosima/proposal/v2" || 0x00 || SHA-256(canonical(proposal without signature)). Ed25519 hashes
-   * its message with SHA-512 in plain Java, twice to sign and once per check; over a block of
-   * thousands of transactions that took a third of the consensus thread. Signing the JDK's
-   * (intrinsic) SHA-256 of the same bytes binds exactly as much.
+   * "prosima/proposal/v2" || 0x00 || canonical(proposal without signature and block) || d, with d =
+   * SHA-256(canonical(block)) when the block is present and 32 zero bytes when not. Ed25519 hashes
+   * its whole message with SHA-512 in plain Java, twice to sign and once per check; over a block of
+   * thousands of transactions that took a third of the consensus thread. Signing the block's
+   * SHA-256 binds it as tightly, and that digest is computed once per block object ({@link
+   * BlockMemo}), shared with the core's per-digest validity cache. The digest is fixed-size and
+   * last, so the encoding stays unambiguous.
    */
   public static byte[] proposalSigningBytes(Proposal proposal) {
-    return DomainTags.withPrefix(
-        PROPOSAL_TAG, Canonical.sha256(proposal.toBuilder().clearSignature().build()));
+    byte[] rest = Canonical.bytes(proposal.toBuilder().clearSignature().clearBlock().build());
+    byte[] digest = proposal.hasBlock() ? BlockMemo.digest(proposal.getBlock()) : new byte[32];
+    byte[] body = new byte[rest.length + digest.length];
+    System.arraycopy(rest, 0, body, 0, rest.length);
+    System.arraycopy(digest, 0, body, rest.length, digest.length);
+    return DomainTags.withPrefix(PROPOSAL_TAG, body);
   }
 
   /**

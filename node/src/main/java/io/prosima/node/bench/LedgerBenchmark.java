@@ -45,7 +45,8 @@ public final class LedgerBenchmark {
       double paceFraction,
       int paceSeconds,
       double paceRate,
-      int warmupSeconds) {}
+      int warmupSeconds,
+      int warmupFloodTxs) {}
 
   private final Options options;
   private final PrintStream out;
@@ -123,6 +124,16 @@ public final class LedgerBenchmark {
             options.warmupSeconds(),
             "warm-up (not part of the figures)");
       }
+      if (options.warmupFloodTxs() > 0) {
+        // A flood nobody reports: until C2 has compiled the hot paths (AES-GCM, Ed25519, protobuf)
+        // a node runs several times slower, and phase 1 would measure the compiler.
+        out.printf(
+            "warm-up flood of %d transactions (not part of the figures)...%n",
+            options.warmupFloodTxs());
+        List<List<Transaction>> warm =
+            sign(factory, signers, nonces, options.warmupFloodTxs(), "warm");
+        flood(addresses, genesis, signers, warm, watchers, false);
+      }
       out.printf("signing %d transactions (client side, not timed)...%n", options.txs());
       List<List<Transaction>> perSigner = sign(factory, signers, nonces, options.txs(), "flood");
       int txBytes = perSigner.get(0).get(0).getSerializedSize();
@@ -130,7 +141,8 @@ public final class LedgerBenchmark {
           "each transaction: %s, %d bytes%n",
           options.smallTxs() ? "AccessLog" : "ImageAnchor, 16 tiles", txBytes);
 
-      flood(addresses, genesis, signers, perSigner, watchers);
+      flood(addresses, genesis, signers, perSigner, watchers, true);
+      printSignatureLimit(perSigner.get(0));
       paced(addresses, genesis, signers, nonces, factory);
     } finally {
       watchers.forEach(NodeClient::close);
@@ -215,7 +227,8 @@ public final class LedgerBenchmark {
       Genesis genesis,
       List<KeyFile> signers,
       List<List<Transaction>> perSigner,
-      List<NodeClient> watchers)
+      List<NodeClient> watchers,
+      boolean report)
       throws Exception {
     long total = perSigner.stream().mapToLong(List::size).sum();
     NodeClient watcher = watchers.get(0);
@@ -277,6 +290,9 @@ public final class LedgerBenchmark {
       Thread.sleep(5);
     }
     long height = watcher.query().getStatus(StatusRequest.getDefaultInstance()).getHeight();
+    if (!report) {
+      return;
+    }
     refusals.forEach((reason, n) -> out.printf("  refused %d: %s%n", n, reason));
     if (accepted.get() == 0) {
       throw new IllegalStateException(
@@ -302,6 +318,14 @@ public final class LedgerBenchmark {
               + " %.0f µs per tx until committed%n",
           admittedCpu / 1e3 / accepted.get(), committedCpu / 1e3 / accepted.get());
     }
+  }
+
+  private void printSignatureLimit(List<Transaction> txs) throws Exception {
+    int cores = Runtime.getRuntime().availableProcessors();
+    double limit = SignatureLimit.verificationsPerSecond(txs, cores, 3.0);
+    out.printf(
+        "  physical limit: %.0f Ed25519 verifications/s of these txs on %d cores, nothing else%n",
+        limit, cores);
   }
 
   /** CPU time of every thread of this process so far, or -1 where the JVM cannot tell. */

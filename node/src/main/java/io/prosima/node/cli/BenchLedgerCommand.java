@@ -38,6 +38,12 @@ final class BenchLedgerCommand implements Callable<Integer> {
       description = "anchor (ImageAnchor, ~1.9 KB) or log (AccessLog, ~0.2 KB).")
   String payload;
 
+  @Option(
+      names = "--warmup-txs",
+      defaultValue = "30000",
+      description = "Transactions flooded first to warm the JIT (not part of the figures).")
+  int warmupTxs;
+
   @Override
   public Integer call() throws Exception {
     if (txs < 1
@@ -46,7 +52,8 @@ final class BenchLedgerCommand implements Callable<Integer> {
         || clients < 1
         || signers < clients
         || pace <= 0
-        || paceSeconds < 1) {
+        || paceSeconds < 1
+        || warmupTxs < 0) {
       throw new CliException(
           "need txs >= 1, 1 <= batch <= 10000, 1 <= clients <= signers, pace > 0");
     }
@@ -55,7 +62,16 @@ final class BenchLedgerCommand implements Callable<Integer> {
     }
     new LedgerBenchmark(
             new LedgerBenchmark.Options(
-                payload.equals("log"), txs, batch, clients, signers, pace, paceSeconds, 0, 0),
+                payload.equals("log"),
+                txs,
+                batch,
+                clients,
+                signers,
+                pace,
+                paceSeconds,
+                0,
+                0,
+                warmupTxs),
             System.out)
         .run();
     return 0;

@@ -7,6 +7,7 @@ import io.prosima.proto.v1.Block;
 import io.prosima.proto.v1.BlockHeader;
 import io.prosima.proto.v1.Transaction;
 import io.prosima.proto.wire.BlockCodec;
+import io.prosima.proto.wire.BlockMemo;
 import io.prosima.proto.wire.MerkleTree;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -77,8 +78,10 @@ final class BlockProposer {
       header.setLastCommit(parent.getCommit());
     }
     BlockHeader h = header.build();
-    validator.remember(BlockCodec.blockId(h), exec);
-    return Block.newBuilder().setHeader(h).addAllTxs(exec.applied()).build();
+    Block block = Block.newBuilder().setHeader(h).addAllTxs(exec.applied()).build();
+    BlockMemo.rememberTxHashes(block, exec.appliedHashes());
+    validator.remember(BlockCodec.blockId(h), block, exec);
+    return block;
   }
 
   /**

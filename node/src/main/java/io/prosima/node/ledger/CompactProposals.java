@@ -7,6 +7,7 @@ import io.prosima.proto.v1.ConsensusMessage;
 import io.prosima.proto.v1.GossipBody;
 import io.prosima.proto.v1.Proposal;
 import io.prosima.proto.v1.Transaction;
+import io.prosima.proto.wire.BlockMemo;
 import io.prosima.proto.wire.TxCodec;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -75,8 +76,8 @@ public final class CompactProposals {
     }
     Proposal p = m.getProposal();
     CompactProposal.Builder c = CompactProposal.newBuilder();
-    for (Transaction tx : p.getBlock().getTxsList()) {
-      c.addTxHashes(ByteString.copyFrom(TxCodec.hash(tx)));
+    for (byte[] hash : BlockMemo.txHashes(p.getBlock())) {
+      c.addTxHashes(ByteString.copyFrom(hash));
     }
     c.setProposal(p.toBuilder().setBlock(p.getBlock().toBuilder().clearTxs()));
     return GossipBody.newBuilder().setCompactProposal(c).build();
@@ -215,6 +216,14 @@ public final class CompactProposals {
     Proposal compact = p.compact.getProposal();
     Proposal full =
         compact.toBuilder().setBlock(compact.getBlock().toBuilder().addAllTxs(txs)).build();
+    // Each transaction was found under its hash in a map keyed by hashes this node computed
+    // itself (mempool, fetched, recent), so the list is the block's true hashes: validation need
+    // not hash the block again.
+    List<byte[]> hashes = new ArrayList<>(txs.size());
+    for (ByteString h : p.compact.getTxHashesList()) {
+      hashes.add(h.toByteArray());
+    }
+    BlockMemo.rememberTxHashes(full.getBlock(), hashes);
     return ConsensusMessage.newBuilder().setProposal(full).build();
   }
 

@@ -11,6 +11,7 @@ import io.prosima.proto.v1.CommitCertificate;
 import io.prosima.proto.v1.CommittedBlock;
 import io.prosima.proto.v1.Transaction;
 import io.prosima.proto.wire.BlockCodec;
+import io.prosima.proto.wire.BlockMemo;
 import io.prosima.proto.wire.MerkleTree;
 import java.time.Clock;
 import java.util.Arrays;
@@ -41,6 +42,8 @@ final class LedgerBlockValidator implements BlockValidator {
   private final ValidatorSet validators;
   private final Clock clock;
   private final Map<ByteString, BlockExecutor.Execution> executed = new HashMap<>();
+  // The block object each kept execution came from, compared by identity.
+  private final Map<ByteString, Block> checkedBlocks = new HashMap<>();
   // Only the consensus thread calls this class; null until first needed (height >= 1).
   private CommittedBlock tip;
 
@@ -53,6 +56,11 @@ final class LedgerBlockValidator implements BlockValidator {
 
   @Override
   public String check(Block block) {
+    if (checkedBlocks.get(ByteString.copyFrom(BlockCodec.blockId(block.getHeader()))) == block) {
+      // This very block object was built or checked on the current tip (this node's own
+      // proposal, or one asked about again in a later round): its execution is kept.
+      return null;
+    }
     var params = core.genesis.getConsensus();
     BlockHeader h = block.getHeader();
     long height = core.store.height() + 1;
@@ -87,7 +95,9 @@ final class LedgerBlockValidator implements BlockValidator {
       return parent;
     }
     List<Transaction> txs = block.getTxsList();
-    byte[][] hashes = admission.hashBlock(txs);
+    List<byte[]> knownHashes = BlockMemo.knownTxHashes(block);
+    byte[][] hashes =
+        knownHashes != null ? knownHashes.toArray(new byte[0][]) : admission.hashBlock(txs);
     if (!Arrays.equals(h.getTxRoot().toByteArray(), MerkleTree.root(Arrays.asList(hashes)))) {
       return "tx_root does not match the block's transactions";
     }
@@ -110,7 +120,8 @@ final class LedgerBlockValidator implements BlockValidator {
       BlockExecutor.Rejected r = exec.rejected().get(0);
       return "a tx does not apply: " + r.refusal().message();
     }
-    remember(BlockCodec.blockId(h), exec);
+    BlockMemo.rememberTxHashes(block, Arrays.asList(hashes));
+    remember(BlockCodec.blockId(h), block, exec);
     return null;
   }
 
@@ -152,8 +163,9 @@ final class LedgerBlockValidator implements BlockValidator {
   }
 
   /** Keeps an execution (a valid block's, or the proposer's own) for the commit. */
-  void remember(byte[] blockId, BlockExecutor.Execution exec) {
+  void remember(byte[] blockId, Block block, BlockExecutor.Execution exec) {
     executed.put(ByteString.copyFrom(blockId), exec);
+    checkedBlocks.put(ByteString.copyFrom(blockId), block);
   }
 
   /** The execution of a block that was checked at the current height, or null. */
@@ -180,6 +192,7 @@ final class LedgerBlockValidator implements BlockValidator {
    */
   void committed(BlockHeader header, CommitCertificate cert) {
     executed.clear();
+    checkedBlocks.clear();
     tip = withoutTxs(header, cert);
   }
 

@@ -15,6 +15,7 @@ import io.prosima.proto.v1.GossipBody;
 import io.prosima.proto.v1.Payload;
 import io.prosima.proto.v1.Proposal;
 import io.prosima.proto.v1.Transaction;
+import io.prosima.proto.wire.BlockMemo;
 import io.prosima.proto.wire.TxCodec;
 import java.util.HashMap;
 import java.util.List;
@@ -68,6 +69,11 @@ class CompactProposalsTest {
     assertTrue(wire.getSerializedSize() < full.getSerializedSize());
     CompactProposals.Received r = compacts.receive(wire.getCompactProposal(), NEIGHBOUR, 0);
     assertEquals(full.toByteString(), r.full().toByteString(), "the signed bytes are restored");
+    List<byte[]> known = BlockMemo.knownTxHashes(r.full().getProposal().getBlock());
+    assertNotNull(known, "the rebuilt block's hashes are known without hashing it again");
+    for (int i = 0; i < txs.size(); i++) {
+      assertEquals(hash(txs.get(i)), ByteString.copyFrom(known.get(i)));
+    }
   }
 
   @Test

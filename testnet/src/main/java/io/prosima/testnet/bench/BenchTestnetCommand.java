@@ -85,7 +85,7 @@ public final class BenchTestnetCommand implements Callable<Integer> {
     }
     var options =
         new LedgerBenchmark.Options(
-            payload.equals("log"), txs, batch, signers, signers, 0.5, seconds, rate, warmup);
+            payload.equals("log"), txs, batch, signers, signers, 0.5, seconds, rate, warmup, 0);
     new TestnetBenchmark(validators, regions, heap, options, dir, System.out).run();
     return 0;
   }
