@@ -304,6 +304,9 @@ public final class LocalTestnet {
     command.add(javaExecutable());
     command.add(HOME_MARKER + home);
     command.addAll(jvmOptions);
+    // A node that ran out of memory in some thread must not limp on half-working: it exits, and
+    // its WAL and store bring it back consistent on restart.
+    command.add("-XX:+ExitOnOutOfMemoryError");
     // Extra options for every node process (profiling, GC logs), split on spaces.
     String extra = System.getenv(NODE_JAVA_OPTS_ENV);
     if (extra != null && !extra.isBlank()) {
