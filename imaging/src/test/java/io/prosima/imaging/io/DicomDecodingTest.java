@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
@@ -16,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -155,7 +155,15 @@ class DicomDecodingTest {
     assertTrue(!e.getMessage().contains("CompressedSamples"), e.getMessage());
   }
 
-  static byte[] read(Path p) throws IOException {
-    return Files.readAllBytes(p);
+  @Test
+  void imageReadersPassTheFrameToDicomAndRefuseItForSingleFrameFormats(@TempDir Path tmp)
+      throws Exception {
+    Path f = resource("MR_small_3frames_jpeg.dcm");
+    assertEquals(DicomImages.read(f, 2), ImageReaders.read(f, 2, -1, 2));
+    Path png = tmp.resolve("one.png");
+    PngImages.write8(new GrayImage(2, 2, new float[4]), png);
+    ImageFormatException e =
+        assertThrows(ImageFormatException.class, () -> ImageReaders.read(png, 2, -1, 2));
+    assertTrue(e.getMessage().contains("frame 2 asked of a single-frame format"), e.getMessage());
   }
 }
