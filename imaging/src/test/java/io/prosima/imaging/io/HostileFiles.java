@@ -77,4 +77,91 @@ final class HostileFiles {
     }
     return file;
   }
+
+  /**
+   * A DICOM file (Explicit VR Little Endian data set, raw-deflated when {@code uid} is the deflated
+   * syntax) of {@code frames} 16-bit frames of {@code cols} x {@code rows}, with an optional
+   * private OB filler of {@code fillerBytes} zeros before the pixel data, whose header claims
+   * {@code pixelLength} bytes (0xFFFFFFFF: encapsulated, one empty offset table and one fragment
+   * claiming {@code fragmentLength}) and which is followed by {@code pixelBytes} zeros.
+   */
+  static Path dicom(
+      Path dir,
+      String name,
+      String uid,
+      int rows,
+      int cols,
+      int frames,
+      long fillerBytes,
+      long pixelLength,
+      long fragmentLength,
+      long pixelBytes)
+      throws IOException {
+    Path file = dir.resolve(name);
+    try (OutputStream raw =
+        new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+      raw.write(new byte[128]);
+      raw.write("DICM".getBytes(StandardCharsets.US_ASCII));
+      String u = uid.length() % 2 == 0 ? uid : uid + "\0";
+      raw.write(element(0x0002, 0x0010, "UI", u.getBytes(StandardCharsets.US_ASCII)));
+      boolean deflated = uid.equals("1.2.840.10008.1.2.1.99");
+      OutputStream out =
+          deflated
+              ? new DeflaterOutputStream(
+                  raw, new Deflater(Deflater.BEST_COMPRESSION, true), 1 << 16)
+              : raw;
+      out.write(element(0x0028, 0x0002, "US", u16(1)));
+      out.write(element(0x0028, 0x0004, "CS", "MONOCHROME2 ".getBytes(StandardCharsets.US_ASCII)));
+      String is = Integer.toString(frames);
+      is = is.length() % 2 == 0 ? is : is + " ";
+      out.write(element(0x0028, 0x0008, "IS", is.getBytes(StandardCharsets.US_ASCII)));
+      out.write(element(0x0028, 0x0010, "US", u16(rows)));
+      out.write(element(0x0028, 0x0011, "US", u16(cols)));
+      out.write(element(0x0028, 0x0100, "US", u16(16)));
+      out.write(element(0x0028, 0x0101, "US", u16(16)));
+      out.write(element(0x0028, 0x0103, "US", u16(0)));
+      if (fillerBytes > 0) {
+        out.write(longHeader(0x0009, 0x1010, "OB", fillerBytes));
+        zeros(out, fillerBytes);
+      }
+      out.write(longHeader(0x7FE0, 0x0010, pixelLength == 0xFFFFFFFFL ? "OB" : "OW", pixelLength));
+      if (pixelLength == 0xFFFFFFFFL) {
+        out.write(item(0));
+        out.write(item(fragmentLength));
+      }
+      zeros(out, pixelBytes);
+      out.close();
+    }
+    return file;
+  }
+
+  private static byte[] element(int group, int elem, String vr, byte[] value) {
+    ByteBuffer b = ByteBuffer.allocate(8 + value.length).order(ByteOrder.LITTLE_ENDIAN);
+    b.putShort((short) group).putShort((short) elem);
+    b.put(vr.getBytes(StandardCharsets.US_ASCII)).putShort((short) value.length).put(value);
+    return b.array();
+  }
+
+  private static byte[] longHeader(int group, int elem, String vr, long length) {
+    ByteBuffer b = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
+    b.putShort((short) group).putShort((short) elem);
+    b.put(vr.getBytes(StandardCharsets.US_ASCII)).putShort((short) 0).putInt((int) length);
+    return b.array();
+  }
+
+  private static byte[] item(long length) {
+    ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+    return b.putShort((short) 0xFFFE).putShort((short) 0xE000).putInt((int) length).array();
+  }
+
+  private static byte[] u16(int v) {
+    return ByteBuffer.allocate(2).order(ByteOrder.LITTLE_ENDIAN).putShort((short) v).array();
+  }
+
+  private static void zeros(OutputStream out, long n) throws IOException {
+    byte[] z = new byte[1 << 16];
+    for (long left = n; left > 0; left -= z.length) {
+      out.write(z, 0, (int) Math.min(left, z.length));
+    }
+  }
 }

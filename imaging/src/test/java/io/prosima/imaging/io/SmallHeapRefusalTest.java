@@ -22,7 +22,7 @@ class SmallHeapRefusalTest {
   static final long CHILD_WAIT_S_MAX = 120;
 
   @Test
-  void hostileHeadersAreRefusedAndARealLargeVolumeIsStreamedInA64MiBHeap(@TempDir Path tmp)
+  void hostileHeadersAreRefusedAndRealLargeFilesAreStreamedInA64MiBHeap(@TempDir Path tmp)
       throws Exception {
     List<Path> files = new ArrayList<>();
     // The 124-byte PNG claiming 46000x46000 (ImageIO used to allocate 2 GiB first).
@@ -34,6 +34,26 @@ class SmallHeapRefusalTest {
     files.add(HostileFiles.nifti(tmp, "claims.nii.gz", 4096, 4096, 16, 0));
     // A real 80 MiB volume (gzip: about 80 KiB), larger than the heap: streamed, not loaded.
     files.add(HostileFiles.nifti(tmp, "large.nii.gz", 512, 512, 160, 512L * 512 * 160 * 2));
+
+    String explicitLe = "1.2.840.10008.1.2.1";
+    String deflated = "1.2.840.10008.1.2.1.99";
+    String jpeg = "1.2.840.10008.1.2.4.50";
+    // DICOM 8192x8192 whose pixel data claims 128 MiB; 100 bytes follow.
+    files.add(
+        HostileFiles.dicom(tmp, "claims.dcm", explicitLe, 8192, 8192, 1, 0, 1L << 27, 0, 100));
+    // Encapsulated: one fragment claiming 2 GiB - 16; 100 bytes follow.
+    files.add(
+        HostileFiles.dicom(
+            tmp, "fragment.dcm", jpeg, 8192, 8192, 1, 0, 0xFFFFFFFFL, 0x7FFFFFF0L, 100));
+    // Deflated: the pixel data claims 128 MiB but the file is a few hundred bytes.
+    files.add(HostileFiles.dicom(tmp, "dflclaims.dcm", deflated, 8192, 8192, 1, 0, 1L << 27, 0, 0));
+    // Deflated, real: 96 MiB of private zeros (about 100 KiB compressed), then a 64x64 image.
+    files.add(HostileFiles.dicom(tmp, "dflbig.dcm", deflated, 64, 64, 1, 96L << 20, 8192, 0, 8192));
+    // A real 100 MiB multi-frame file (200 frames of 512x512x16 bits): frame 150 of it.
+    Path frames =
+        HostileFiles.dicom(
+            tmp, "frames.dcm", explicitLe, 512, 512, 200, 0, 200L << 19, 0, 200L << 19);
+    files.add(Path.of(frames + "#150"));
 
     List<String> lines = runProbe(files);
 
@@ -50,6 +70,13 @@ class SmallHeapRefusalTest {
     assertTrue(
         lines.get(3).startsWith("REFUSED") && lines.get(3).contains("truncated"), lines.get(3));
     assertEquals("READ 512x512", lines.get(4));
+    assertTrue(
+        lines.get(5).startsWith("REFUSED") && lines.get(5).contains("truncated"), lines.get(5));
+    assertTrue(
+        lines.get(6).startsWith("REFUSED") && lines.get(6).contains("truncated"), lines.get(6));
+    assertTrue(lines.get(7).startsWith("REFUSED"), lines.get(7));
+    assertEquals("READ 64x64", lines.get(8));
+    assertEquals("READ 512x512", lines.get(9));
   }
 
   /** Runs {@link SmallHeapProbe} on the files in a fresh JVM with a small heap. */
