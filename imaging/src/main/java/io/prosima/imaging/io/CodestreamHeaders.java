@@ -10,6 +10,12 @@ final class CodestreamHeaders {
   /** Width, height, components, bits per sample and (JPEG) the SOF marker's process. */
   record Frame(int width, int height, int components, int precision, int sofMarker) {}
 
+  /** JPEG 2000 Part 1 numbers tiles 0..65534. */
+  static final long J2K_TILES_MAX = 65535;
+
+  /** Deepest sample precision the decoders are asked for. */
+  static final int PRECISION_BITS_MAX = 16;
+
   private CodestreamHeaders() {}
 
   /** The JPEG frame header (the first SOFn), or null when there is none before SOS or the end. */
@@ -69,9 +75,20 @@ final class CodestreamHeaders {
     long y = u32(b, siz + 8);
     long x0 = u32(b, siz + 12);
     long y0 = u32(b, siz + 16);
+    long tileW = u32(b, siz + 20);
+    long tileH = u32(b, siz + 24);
+    long tileX0 = u32(b, siz + 28);
+    long tileY0 = u32(b, siz + 32);
     int components = u16(b, siz + 36);
     if (x <= x0 || y <= y0 || x - x0 > Integer.MAX_VALUE || y - y0 > Integer.MAX_VALUE) {
       return null;
+    }
+    if (tileW == 0 || tileH == 0 || tileX0 > x0 || tileY0 > y0) {
+      return null;
+    }
+    long tiles = ((x - tileX0 + tileW - 1) / tileW) * ((y - tileY0 + tileH - 1) / tileH);
+    if (tiles > J2K_TILES_MAX) {
+      return null; // the tile index (Isot) is 16 bits: more tiles is not a valid codestream
     }
     int precision = siz + 38 < b.length ? (b[siz + 38] & 0x7F) + 1 : 0;
     return new Frame((int) (x - x0), (int) (y - y0), components, precision, 0);

@@ -1,11 +1,13 @@
 package io.prosima.imaging.io;
 
 import java.io.ByteArrayInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.zip.ZipException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,14 +83,32 @@ public final class DicomImages {
 
   private static DicomHeader header(Path file) throws IOException {
     long size = checkedSize(file);
-    try (DicomInput in = open(file.toString(), Files.newInputStream(file), size)) {
-      DicomHeader h = DicomHeader.read(file.toString(), in);
+    String name = file.toString();
+    try (DicomInput in = open(name, Files.newInputStream(file), size)) {
+      DicomHeader h = DicomHeader.read(name, in);
       h.validate();
       return h;
+    } catch (ZipException | EOFException e) {
+      throw corruptDeflate(name, e);
     }
   }
 
   private static GrayImage read(String name, InputStream raw, long size, int frame)
+      throws IOException {
+    try {
+      return decode(name, raw, size, frame);
+    } catch (ZipException | EOFException e) {
+      throw corruptDeflate(name, e);
+    }
+  }
+
+  /** Only the inflater throws these: a deflated data set that is not valid deflate data. */
+  private static ImageFormatException corruptDeflate(String name, IOException e) {
+    return new ImageFormatException(
+        name + ": DICOM: deflated data set is corrupt or truncated (" + e.getMessage() + ")", e);
+  }
+
+  private static GrayImage decode(String name, InputStream raw, long size, int frame)
       throws IOException {
     try (DicomInput in = open(name, raw, size)) {
       DicomHeader h = DicomHeader.read(name, in);

@@ -8,7 +8,9 @@ import java.nio.ByteOrder;
  * Cuts one frame's bytes out of the Pixel Data value, reading forwards from its start: for native
  * data the frame's slice of the value, for encapsulated data the fragments that make up the frame
  * (found through the Basic Offset Table, or by the codec's start marker when the table is empty).
- * Only that frame is held in memory, and its size is checked before it is read.
+ * Only that frame is held in memory, and its size is checked before it is read; the fragments after
+ * it are skipped to the sequence's end, so a truncated file is refused whichever frame is asked
+ * for.
  */
 final class DicomPixelData {
   /** Compressed data may exceed raw for noise; beyond twice raw plus this it is refused. */
@@ -68,6 +70,7 @@ final class DicomPixelData {
       long itemAt = in.position();
       int tag = in.peekTag(le);
       if (tag == DicomHeader.SEQUENCE_END) {
+        in.skip(8, "sequence delimiter");
         break;
       }
       if (tag != DicomHeader.ITEM) {
@@ -86,9 +89,6 @@ final class DicomPixelData {
         }
       } else if (startsFrame(h.syntax, head) || current == 0) {
         current++;
-      }
-      if (current > frame) {
-        break;
       }
       if (current == frame) {
         if (out.size() + length > compressedMax) {

@@ -48,6 +48,9 @@ final class ImageIoFrames {
               + "x"
               + h.samplesPerPixel);
     }
+    if (f.precision() > CodestreamHeaders.PRECISION_BITS_MAX) {
+      throw h.fail("codestream has " + f.precision() + "-bit samples; at most 16 are read");
+    }
     if (jpeg) {
       checkJpegProcess(f, h);
     }

@@ -156,6 +156,34 @@ class DicomDecodingTest {
   }
 
   @Test
+  void everyTruncationOfACompressedFileIsRefusedNeverCrashes() throws Exception {
+    for (String name :
+        new String[] {
+          "image_dfl.dcm",
+          "MR_small_RLE.dcm",
+          "MR_small_jpeg_sv1.dcm",
+          "MR_small_jp2klossless.dcm",
+          "brain8_jpeg_baseline.dcm",
+          "MR_small_3frames_jpeg.dcm"
+        }) {
+      byte[] full = Files.readAllBytes(resource(name));
+      // Cuts after the pixel data leave a complete image: the trailing padding (FFFC,FFFC) some
+      // files carry, or the last bytes of a deflate stream, which may end it after the pixels.
+      int padding =
+          DicomImagesTest.indexOf(
+              full, new byte[] {(byte) 0xFC, (byte) 0xFF, (byte) 0xFC, (byte) 0xFF});
+      int end = padding > 0 ? padding : full.length - 4;
+      for (int len = 0; len < end; len += 61) {
+        byte[] cut = java.util.Arrays.copyOf(full, len);
+        assertThrows(
+            ImageFormatException.class,
+            () -> DicomImages.parse("cut", cut),
+            name + " cut to " + len + " bytes");
+      }
+    }
+  }
+
+  @Test
   void imageReadersPassTheFrameToDicomAndRefuseItForSingleFrameFormats(@TempDir Path tmp)
       throws Exception {
     Path f = resource("MR_small_3frames_jpeg.dcm");
