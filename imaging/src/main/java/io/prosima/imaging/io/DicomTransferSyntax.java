@@ -63,8 +63,8 @@ enum DicomTransferSyntax {
       return title
           + " ("
           + uid
-          + ") is not supported: no JPEG-LS decoder is available on Maven Central; convert the"
-          + " file first, e.g. with dcmdjpls or gdcmconv --raw";
+          + ") is not supported (no JPEG-LS decoder is bundled); convert the file first, e.g."
+          + " with dcmdjpls or gdcmconv --raw";
     }
     return null;
   }
