@@ -18,11 +18,15 @@ import java.util.zip.GZIPInputStream;
  * reorientation). Data types: uint8, int8, int16, uint16, int32, uint32, float32, float64; values
  * are scaled by scl_slope and scl_inter when scl_slope is non-zero. 3-D volumes only (a 4th
  * dimension of 1 is accepted). Either byte order.
+ *
+ * <p>The header is checked first (dimensions against {@link ImageLimits}, the file large enough for
+ * the voxels it claims); the volume is then streamed through a one-row buffer, so memory is the
+ * slice itself whatever the volume's size.
  */
 public final class NiftiImages {
   static final int HEADER_BYTES = 348;
 
-  /** Largest voxel data read into memory. */
+  /** Largest voxel data streamed through to cut one slice (never held in memory whole). */
   public static final long VOLUME_BYTES_MAX = 1L << 30;
 
   private NiftiImages() {}
@@ -45,50 +49,78 @@ public final class NiftiImages {
         throw new ImageFormatException(
             file + ": slice " + index + " is outside 0.." + (d[axis] - 1) + " on axis " + axis);
       }
-      long skip = (long) h.voxOffset - HEADER_BYTES;
-      if (skip < 0) {
-        throw new ImageFormatException(file + ": NIfTI vox_offset " + h.voxOffset + " < 348");
+      int w = axis == 0 ? d[1] : d[0];
+      int ht = axis == 2 ? d[1] : d[2];
+      ImageLimits.checkSize(file.toString(), w, ht);
+      checkFileHolds(file, h);
+      skipFully(in, (long) h.voxOffset - HEADER_BYTES, file);
+      return slice(in, h, axis, index, w, ht, file);
+    }
+  }
+
+  /**
+   * Refuses a file too small for the voxel data its header claims: a plain file must hold it all; a
+   * gzip file must be at least the smallest deflate stream that could inflate to it.
+   */
+  private static void checkFileHolds(Path file, Header h) throws IOException {
+    long needed = (long) h.voxOffset + h.voxelBytes();
+    long size = Files.size(file);
+    boolean holds = isGzip(file) ? ImageLimits.deflateCanHold(size, needed) : size >= needed;
+    if (!holds) {
+      throw new ImageFormatException(
+          file
+              + ": NIfTI truncated: the header claims "
+              + needed
+              + " bytes of header and voxels but the file has "
+              + size);
+    }
+  }
+
+  /**
+   * Streams the volume row by row (dim1 voxels per row) through one row buffer, skipping rows the
+   * slice does not cross and stopping after the last row it needs; memory is the slice plus a row.
+   */
+  private static GrayImage slice(
+      InputStream in, Header h, int axis, int index, int w, int ht, Path file) throws IOException {
+    int[] d = h.dims;
+    int rowBytes = d[0] * h.bytesPer;
+    byte[] rowBuf = new byte[rowBytes];
+    ByteBuffer row = ByteBuffer.wrap(rowBuf).order(h.order);
+    float[] px = new float[w * ht];
+    long rows = (long) d[1] * d[2];
+    long first = axis == 2 ? (long) d[1] * index : axis == 1 ? index : 0;
+    long last =
+        axis == 2 ? first + d[1] - 1 : axis == 1 ? index + (long) d[1] * (d[2] - 1) : rows - 1;
+    skipFully(in, first * rowBytes, file);
+    for (long r = first; r <= last; r++) {
+      int j = (int) (r % d[1]);
+      int k = (int) (r / d[1]);
+      boolean needed = axis != 1 || j == index;
+      if (!needed) {
+        skipFully(in, rowBytes, file);
+        continue;
       }
-      skipFully(in, skip, file);
-      long voxels = (long) d[0] * d[1] * d[2];
-      long bytes = voxels * h.bytesPer;
-      if (bytes > VOLUME_BYTES_MAX) {
-        throw new ImageFormatException(
-            file + ": volume of " + bytes + " bytes exceeds the limit " + VOLUME_BYTES_MAX);
-      }
-      ByteBuffer data =
-          ByteBuffer.wrap(readFully(in, (int) bytes, file, "voxel data")).order(h.order);
-      int w;
-      int ht;
+      readFully(in, rowBuf, file, "voxel data");
       switch (axis) {
-        case 0 -> {
-          w = d[1];
-          ht = d[2];
-        }
+        case 0 -> px[k * w + j] = h.scaled(row, index);
         case 1 -> {
-          w = d[0];
-          ht = d[2];
+          for (int i = 0; i < d[0]; i++) {
+            px[k * w + i] = h.scaled(row, i);
+          }
         }
         default -> {
-          w = d[0];
-          ht = d[1];
-        }
-      }
-      ImageLimits.checkSize(file.toString(), w, ht);
-      float[] px = new float[w * ht];
-      for (int y = 0; y < ht; y++) {
-        for (int x = 0; x < w; x++) {
-          long i;
-          switch (axis) {
-            case 0 -> i = index + (long) d[0] * (x + (long) d[1] * y);
-            case 1 -> i = x + (long) d[0] * (index + (long) d[1] * y);
-            default -> i = x + (long) d[0] * (y + (long) d[1] * index);
+          for (int i = 0; i < d[0]; i++) {
+            px[j * w + i] = h.scaled(row, i);
           }
-          double v = h.value(data, (int) i);
-          px[y * w + x] = (float) (h.slope != 0 ? h.slope * v + h.intercept : v);
         }
       }
-      return new GrayImage(w, ht, px);
+    }
+    return new GrayImage(w, ht, px);
+  }
+
+  private static boolean isGzip(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      return in.read() == 0x1f && in.read() == 0x8b;
     }
   }
 
@@ -112,6 +144,15 @@ public final class NiftiImages {
     float voxOffset;
     double slope;
     double intercept;
+
+    long voxelBytes() {
+      return (long) dims[0] * dims[1] * dims[2] * bytesPer;
+    }
+
+    float scaled(ByteBuffer b, int i) {
+      double v = value(b, i);
+      return (float) (slope != 0 ? slope * v + intercept : v);
+    }
 
     double value(ByteBuffer b, int i) {
       return switch (datatype) {
@@ -183,6 +224,10 @@ public final class NiftiImages {
               throw new ImageFormatException(
                   name + ": NIfTI datatype " + h.datatype + " is not supported");
         };
+    if (h.voxelBytes() > VOLUME_BYTES_MAX) {
+      throw new ImageFormatException(
+          name + ": volume of " + h.voxelBytes() + " bytes exceeds the limit " + VOLUME_BYTES_MAX);
+    }
     h.voxOffset = b.getFloat(108);
     if (!(h.voxOffset >= HEADER_BYTES) || h.voxOffset != Math.floor(h.voxOffset)) {
       throw new ImageFormatException(name + ": bad NIfTI vox_offset " + h.voxOffset);
@@ -197,21 +242,26 @@ public final class NiftiImages {
   private static byte[] readFully(InputStream in, int n, Path file, String what)
       throws IOException {
     byte[] out = new byte[n];
+    readFully(in, out, file, what);
+    return out;
+  }
+
+  private static void readFully(InputStream in, byte[] out, Path file, String what)
+      throws IOException {
     int off = 0;
-    while (off < n) {
+    while (off < out.length) {
       int r;
       try {
-        r = in.read(out, off, n - off);
+        r = in.read(out, off, out.length - off);
       } catch (EOFException e) {
         r = -1;
       }
       if (r < 0) {
         throw new ImageFormatException(
-            file + ": NIfTI truncated: " + what + " needs " + n + " bytes, got " + off);
+            file + ": NIfTI truncated: " + what + " needs " + out.length + " bytes, got " + off);
       }
       off += r;
     }
-    return out;
   }
 
   private static void skipFully(InputStream in, long n, Path file) throws IOException {

@@ -51,7 +51,21 @@ public final class Reconstruction {
       Path latentsIn,
       Path latentsOut)
       throws IOException {
-    GrayImage image = ImageReaders.read(in, axis, index);
+    return reconstructFile(model, in, out, axis, index, 1, latentsIn, latentsOut);
+  }
+
+  /** As above, on frame {@code frame} (counted from 1) of a multi-frame DICOM input. */
+  public static Summary reconstructFile(
+      ImageReconstructor model,
+      Path in,
+      Path out,
+      int axis,
+      int index,
+      int frame,
+      Path latentsIn,
+      Path latentsOut)
+      throws IOException {
+    GrayImage image = ImageReaders.read(in, axis, index, frame);
     String name = in.getFileName().toString().toLowerCase(Locale.ROOT);
     if (!name.endsWith(".png")) {
       image = image.normalizedToUnit();

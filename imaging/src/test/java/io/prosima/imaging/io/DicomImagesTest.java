@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.prosima.imaging.testsupport.SharedData;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -85,14 +86,23 @@ class DicomImagesTest {
   }
 
   @Test
-  void compressedTransferSyntaxesAreRefusedByName() throws Exception {
-    ImageFormatException rle =
-        assertThrows(
-            ImageFormatException.class, () -> DicomImages.read(resource("MR_small_RLE.dcm")));
-    assertTrue(rle.getMessage().contains("1.2.840.10008.1.2.5"), rle.getMessage());
-    ImageFormatException j2k =
-        assertThrows(ImageFormatException.class, () -> DicomImages.read(resource("JPEG2000.dcm")));
-    assertTrue(j2k.getMessage().contains("compressed"), j2k.getMessage());
+  void rleAndJpeg2000LosslessCopiesOfMrSmallReadLikeTheUncompressedFile() throws Exception {
+    GrayImage implicit = DicomImages.read(resource("MR_small_implicit.dcm"));
+    assertEquals(implicit, DicomImages.read(resource("MR_small_RLE.dcm")));
+    assertEquals(implicit, DicomImages.read(resource("MR_small_jp2klossless.dcm")));
+    assertEquals(implicit, DicomImages.read(resource("MR_small_jpeg_sv1.dcm")));
+  }
+
+  @Test
+  void unknownTransferSyntaxesAreRefusedByUid() throws Exception {
+    byte[] bytes = Files.readAllBytes(resource("MR_small_RLE.dcm"));
+    byte[] uid = "1.2.840.10008.1.2.5\0".getBytes(StandardCharsets.US_ASCII);
+    int at = indexOf(bytes, uid);
+    assertTrue(at > 0);
+    bytes[at + uid.length - 2] = '9'; // 1.2.840.10008.1.2.9: no such syntax
+    ImageFormatException e =
+        assertThrows(ImageFormatException.class, () -> DicomImages.parse("x", bytes));
+    assertTrue(e.getMessage().contains("1.2.840.10008.1.2.9 is not supported"), e.getMessage());
   }
 
   @Test

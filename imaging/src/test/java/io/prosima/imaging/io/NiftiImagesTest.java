@@ -123,4 +123,23 @@ class NiftiImagesTest {
     }
     assertTrue(max > 0, "a mid-brain axial slice is not empty");
   }
+
+  @Test
+  void aHeaderClaimingMoreVoxelsThanTheFileHoldsIsRefusedBeforeReading(@TempDir Path tmp)
+      throws Exception {
+    for (String name : new String[] {"claims.nii", "claims.nii.gz"}) {
+      Path f = HostileFiles.nifti(tmp, name, 4096, 4096, 16, 1000);
+      ImageFormatException e =
+          assertThrows(ImageFormatException.class, () -> NiftiImages.readSlice(f, 2, 0));
+      assertTrue(e.getMessage().contains("the header claims 536871264 bytes"), e.getMessage());
+    }
+  }
+
+  @Test
+  void aVolumeOverTheByteLimitIsRefusedFromItsHeader(@TempDir Path tmp) throws Exception {
+    Path f = HostileFiles.nifti(tmp, "big.nii", 8192, 8192, 16, 0);
+    ImageFormatException e =
+        assertThrows(ImageFormatException.class, () -> NiftiImages.readSlice(f, 2, 0));
+    assertTrue(e.getMessage().contains("exceeds the limit"), e.getMessage());
+  }
 }

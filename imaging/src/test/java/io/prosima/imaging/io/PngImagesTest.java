@@ -54,4 +54,39 @@ class PngImagesTest {
     ImageFormatException e = assertThrows(ImageFormatException.class, () -> ImageReaders.read(f));
     assertTrue(e.getMessage().contains("junk.png"), e.getMessage());
   }
+
+  @Test
+  void aTinyPngClaiming46000By46000IsRefusedFromItsHeader(@TempDir Path tmp) throws Exception {
+    Path f = HostileFiles.png(tmp, "huge.png", 46000, 46000, 8, 0);
+    assertTrue(Files.size(f) < 200);
+    ImageFormatException e = assertThrows(ImageFormatException.class, () -> PngImages.read(f));
+    assertTrue(e.getMessage().contains("46000x46000 exceeds the limit"), e.getMessage());
+  }
+
+  @Test
+  void imageDataTooSmallToInflateToTheClaimedSizeIsRefused(@TempDir Path tmp) throws Exception {
+    Path f = HostileFiles.png(tmp, "big.png", 8192, 8192, 16, 0);
+    ImageFormatException e = assertThrows(ImageFormatException.class, () -> PngImages.read(f));
+    assertTrue(e.getMessage().contains("too little to inflate"), e.getMessage());
+  }
+
+  @Test
+  void colourAndPalettePngsAreRefusedByColourType(@TempDir Path tmp) throws Exception {
+    for (int type : new int[] {2, 3, 4, 6}) {
+      Path f = HostileFiles.png(tmp, "c" + type + ".png", 16, 16, 8, type);
+      ImageFormatException e = assertThrows(ImageFormatException.class, () -> PngImages.read(f));
+      assertTrue(e.getMessage().contains("colour type " + type), e.getMessage());
+    }
+  }
+
+  @Test
+  void aChunkRunningPastTheEndOfTheFileIsRefused(@TempDir Path tmp) throws Exception {
+    GrayImage img = new GrayImage(64, 32, new float[64 * 32]);
+    Path f = tmp.resolve("cut.png");
+    PngImages.write8(img, f);
+    byte[] bytes = Files.readAllBytes(f);
+    Files.write(f, java.util.Arrays.copyOf(bytes, bytes.length - 20));
+    ImageFormatException e = assertThrows(ImageFormatException.class, () -> PngImages.read(f));
+    assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+  }
 }

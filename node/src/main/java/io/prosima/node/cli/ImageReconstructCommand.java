@@ -56,6 +56,12 @@ public final class ImageReconstructCommand implements Callable<Integer> {
   int slice;
 
   @Option(
+      names = "--frame",
+      defaultValue = "1",
+      description = "DICOM frame of a multi-frame file, counted from 1 (default ${DEFAULT-VALUE}).")
+  int frame;
+
+  @Option(
       names = "--encoder-sha256",
       description = "Refuse to run unless E's weights hash is this.")
   String encoderSha256;
@@ -133,7 +139,7 @@ public final class ImageReconstructCommand implements Callable<Integer> {
                 HexFormat.of().parseHex(encoderSha256),
                 HexFormat.of().parseHex(generatorSha256))) {
       System.out.println(
-          Reconstruction.reconstructFile(model, in, out, axis, slice, latents, saveLatents)
+          Reconstruction.reconstructFile(model, in, out, axis, slice, frame, latents, saveLatents)
               .format(in, out));
     }
     return 0;
@@ -156,7 +162,7 @@ public final class ImageReconstructCommand implements Callable<Integer> {
     try (ImageSession session = new ImageSession(client, null);
         var opened = io.prosima.node.image.Models.open(dir, session.via, version, true)) {
       var history = ImageCommands.history(session, imageId);
-      var input = io.prosima.node.image.ImageInput.read(in).unitImage();
+      var input = io.prosima.node.image.ImageInput.read(in, frame).unitImage();
       long start = System.nanoTime();
       var result = io.prosima.node.image.ChainReconstruction.run(history, input, opened);
       io.prosima.imaging.io.PngImages.write16(result.output(), out);
