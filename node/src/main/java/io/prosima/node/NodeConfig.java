@@ -35,7 +35,21 @@ public record NodeConfig(
     long fragmentGcIntervalMs) {
 
   public static final int DEFAULT_MEMPOOL_TXS_MAX = 200_000;
+
+  /** Upper bound of the default mempool byte limit (wire bytes); see {@link #mempoolBytesFor}. */
   public static final long DEFAULT_MEMPOOL_BYTES_MAX = 512L << 20;
+
+  /**
+   * A parsed transaction takes about 2.3 times its wire size on the heap (4,416 bytes for a
+   * 1,927-byte ImageAnchor, measured), plus the mempool's indexes; pending transactions may use at
+   * most about half the heap, so their wire bytes are capped at a sixth of it. A flat 512 MiB let a
+   * flooded validator with a 1 GiB heap run out of memory: its gRPC handlers then failed with
+   * "UNKNOWN: Application error processing RPC" (the crash of {@code bench testnet} with warm-up).
+   */
+  public static long mempoolBytesFor(long maxHeapBytes) {
+    return Math.max(1L << 20, Math.min(DEFAULT_MEMPOOL_BYTES_MAX, maxHeapBytes / 6));
+  }
+
   public static final int DEFAULT_SUBMIT_BATCH_TXS_MAX = 10_000;
   public static final long DEFAULT_COMMIT_WAIT_MS = 30_000;
   public static final int DEFAULT_BLOCK_SUBSCRIBERS_MAX = 64;
@@ -48,7 +62,7 @@ public record NodeConfig(
         home,
         null,
         DEFAULT_MEMPOOL_TXS_MAX,
-        DEFAULT_MEMPOOL_BYTES_MAX,
+        mempoolBytesFor(Runtime.getRuntime().maxMemory()),
         DEFAULT_SUBMIT_BATCH_TXS_MAX,
         DEFAULT_COMMIT_WAIT_MS,
         Runtime.getRuntime().availableProcessors(),
