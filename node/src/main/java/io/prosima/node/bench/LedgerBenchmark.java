@@ -25,10 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
-import org.HdrHistogram.Histogram;
 
 /**
  * One node, in this process, over real gRPC with mutual TLS on loopback. Phase 1 floods it with
@@ -310,6 +308,7 @@ public final class LedgerBenchmark {
         "  committed     %d txs in %d blocks, mempool empty after %.2f s = %.0f tx/s%n",
         accepted.get(), height - startHeight, commitSeconds, accepted.get() / commitSeconds);
     lastFloodRate = accepted.get() / commitSeconds;
+    out.println("  " + CommitRounds.summary(watcher, startHeight + 1, height));
     long committedCpu = processCpuNanos() - cpuStart;
     if (admittedCpu > 0) {
       // CPU time rather than wall time: it stays put when other processes share the cores.
@@ -367,8 +366,9 @@ public final class LedgerBenchmark {
   }
 
   /**
-   * Steady load at {@code rate} for {@code seconds}, each signer with one batch in flight
-   * (wait_for_commit); prints committed tx/s and submit-to-commit percentiles.
+   * Steady open-loop load at {@code rate} for {@code seconds} ({@link OpenLoopLoad}); prints what
+   * was offered, what committed, and submit-to-commit percentiles counted from when each batch was
+   * due.
    */
   private void paced(
       List<String> addresses,
@@ -380,85 +380,47 @@ public final class LedgerBenchmark {
       int seconds,
       String phase)
       throws Exception {
-    // Each signer waits for one batch to commit before sending its next (nonces stay in order),
-    // so a signer carries about one batch per block interval plus round trip: size batches so
-    // the signers together can offer the target rate at ~5 batches per second each.
-    int batch = (int) Math.max(50, Math.ceil(rate / (signers.size() * 5.0)));
-    double batchesPerSecond = rate / batch;
-    int batches = (int) Math.max(1, batchesPerSecond * seconds);
+    // About 50 batches a second: small enough batches that a batch waits little for the next
+    // block, few enough calls that the generator itself stays cheap.
+    int batch = (int) Math.max(10, Math.min(500, Math.round(rate / 50)));
+    long batches = Math.max(1, Math.round(rate / batch * seconds));
     out.printf(
-        "%n%s: steady %.0f tx/s for %d s, batches of %d with wait_for_commit%n",
-        phase, rate, seconds, batch);
-    List<List<Transaction>> perSigner = sign(factory, signers, nonces, batches * batch, "paced");
-    Histogram latencyMicros = new Histogram(3_600_000_000L, 3);
-    ExecutorService pool =
-        Executors.newFixedThreadPool(Math.max(4, (int) Math.ceil(batchesPerSecond)));
-    AtomicLong committedTxs = new AtomicLong();
+        "%n%s: open-loop %.0f tx/s for %d s, batches of %d due every %.1f ms, %d signers"
+            + " (one batch in flight each, wait_for_commit)%n",
+        phase, rate, seconds, batch, 1000.0 * batch / rate, signers.size());
+    // Each signer gets half as many again as an even share: idle signers are taken in turn.
+    long perSignerBatches = (long) Math.ceil(batches * 1.5 / signers.size());
+    List<List<Transaction>> perSigner =
+        sign(factory, signers, nonces, (int) (perSignerBatches * batch * signers.size()), "paced");
     List<NodeClient> connections = new ArrayList<>();
-    for (int s = 0; s < signers.size(); s++) {
-      connections.add(new NodeClient(addressOf(addresses, s), signers.get(s), genesis));
-    }
-    long periodNanos = (long) (1e9 / batchesPerSecond);
-    long start = System.nanoTime();
-    List<Future<?>> futures = new ArrayList<>();
-    int[] cursor = new int[signers.size()];
-    for (int b = 0; b < batches; b++) {
-      int s = b % signers.size();
-      List<Transaction> txs = perSigner.get(s);
-      if (cursor[s] + batch > txs.size()) {
-        break;
+    try {
+      for (int s = 0; s < signers.size(); s++) {
+        connections.add(new NodeClient(addressOf(addresses, s), signers.get(s), genesis));
       }
-      List<Transaction> slice = txs.subList(cursor[s], cursor[s] + batch);
-      cursor[s] += batch;
-      long due = start + b * periodNanos;
-      long wait = due - System.nanoTime();
-      if (wait > 0) {
-        TimeUnit.NANOSECONDS.sleep(wait);
+      long startHeight = watcher.query().getStatus(StatusRequest.getDefaultInstance()).getHeight();
+      OpenLoopLoad.Result r = OpenLoopLoad.run(perSigner, connections, batch, rate, seconds);
+      long endHeight = watcher.query().getStatus(StatusRequest.getDefaultInstance()).getHeight();
+      double committedRate = r.committedTxs() / r.seconds();
+      out.printf(
+          "  offered       %d txs (%.0f tx/s); not sent, every signer busy: %d%n",
+          r.offeredTxs(), r.offeredTxs() / (double) seconds, r.unsentTxs());
+      out.printf(
+          "  committed     %d txs in %.2f s = %.0f tx/s; refused or timed out %d%n",
+          r.committedTxs(), r.seconds(), committedRate, r.refusedTxs());
+      out.printf(
+          "  submit-to-commit (from when each batch was due): p50 %.1f ms, p99 %.1f ms,"
+              + " max %.1f ms%n",
+          r.latencyMicros().getValueAtPercentile(50) / 1000.0,
+          r.latencyMicros().getValueAtPercentile(99) / 1000.0,
+          r.latencyMicros().getMaxValue() / 1000.0);
+      out.println("  " + CommitRounds.summary(watcher, startHeight + 1, endHeight));
+      if (r.unsentTxs() > 0) {
+        out.printf(
+            "  NOTE: the generator could not offer the full rate; run with more --signers%n");
       }
-      NodeClient node = connections.get(s);
-      // One signer's batches must not overtake each other: chain them per signer.
-      futures.add(
-          pool.submit(
-              () -> {
-                synchronized (node) {
-                  long t0 = System.nanoTime();
-                  SubmitBatchResponse r =
-                      node.submit()
-                          .submitBatch(
-                              SubmitBatchRequest.newBuilder()
-                                  .addAllTxs(slice)
-                                  .setWaitForCommit(true)
-                                  .build());
-                  long micros = (System.nanoTime() - t0) / 1000;
-                  for (SubmitResponse sr : r.getResultsList()) {
-                    if (sr.getCommitted()) {
-                      latencyMicros.recordValue(micros);
-                      committedTxs.incrementAndGet();
-                    }
-                  }
-                }
-                return null;
-              }));
+    } finally {
+      connections.forEach(NodeClient::close);
     }
-    for (Future<?> f : futures) {
-      f.get();
-    }
-    double elapsed = (System.nanoTime() - start) / 1e9;
-    pool.shutdown();
-    connections.forEach(NodeClient::close);
-    double achieved = committedTxs.get() / elapsed;
-    out.printf(
-        "  committed     %d txs in %.2f s = %.0f tx/s (offered %.0f tx/s)%s%n",
-        committedTxs.get(),
-        elapsed,
-        achieved,
-        rate,
-        achieved < 0.9 * rate ? "  NOTE: below the offered rate; latencies include queueing" : "");
-    out.printf(
-        "  submit-to-commit: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
-        latencyMicros.getValueAtPercentile(50) / 1000.0,
-        latencyMicros.getValueAtPercentile(99) / 1000.0,
-        latencyMicros.getMaxValue() / 1000.0);
   }
 
   private static void deleteTree(Path dir) throws java.io.IOException {

@@ -20,7 +20,7 @@ final class BenchLedgerCommand implements Callable<Integer> {
   @Option(names = "--clients", defaultValue = "4", description = "Concurrent client connections.")
   int clients;
 
-  @Option(names = "--signers", defaultValue = "8", description = "Distinct signing identities.")
+  @Option(names = "--signers", defaultValue = "32", description = "Distinct signing identities.")
   int signers;
 
   @Option(

@@ -31,7 +31,8 @@ public final class BenchTestnetCommand implements Callable<Integer> {
       names = "--signers",
       defaultValue = "64",
       description =
-          "Signing identities (hospitals); each has one batch in flight in the steady phase.")
+          "Signing identities (hospitals); the open-loop steady phase gives each due batch to an"
+              + " idle one.")
   int signers;
 
   @Option(
@@ -40,7 +41,7 @@ public final class BenchTestnetCommand implements Callable<Integer> {
       description = "Offered tx/s in the steady phase (0: half of the flood phase's rate).")
   double rate;
 
-  @Option(names = "--seconds", defaultValue = "30", description = "Length of the steady phase.")
+  @Option(names = "--seconds", defaultValue = "60", description = "Length of the steady phase.")
   int seconds;
 
   @Option(
