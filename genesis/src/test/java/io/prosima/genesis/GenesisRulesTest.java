@@ -1,6 +1,7 @@
 package io.prosima.genesis;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,5 +33,27 @@ class GenesisRulesTest {
     assertTrue(
         GenesisRules.BLOCK_BYTES_MAX_LIMIT + WireLimits.BLOCK_ENVELOPE_BYTES_MAX
             <= WireLimits.FRAME_BYTES_MAX);
+  }
+
+  @Test
+  void theBuilderWritesTheBlockByteCapAndGenesisRefusesOneBelowATransaction() throws Exception {
+    Genesis g =
+        new GenesisBuilder()
+            .validators(4)
+            .blockBytesMax(1L << 20)
+            .build(new SecureRandom())
+            .genesis();
+    assertEquals(1L << 20, g.getConsensus().getBlockBytesMax());
+    assertEquals(
+        GenesisBuilder.DEFAULT_BLOCK_BYTES_MAX,
+        new GenesisBuilder().build(new SecureRandom()).genesis().getConsensus().getBlockBytesMax());
+    GenesisException e =
+        assertThrows(
+            GenesisException.class,
+            () ->
+                new GenesisBuilder()
+                    .blockBytesMax(GenesisBuilder.DEFAULT_TX_BYTES_MAX - 1)
+                    .build(new SecureRandom()));
+    assertTrue(e.getMessage().contains("block_bytes_max"), e.getMessage());
   }
 }

@@ -54,6 +54,12 @@ final class GenesisCommand {
         description = "Voting weights: degree (overlay degree, capped below 1/3) or equal.")
     String weighting;
 
+    @Option(
+        names = "--block-bytes-max",
+        defaultValue = "" + GenesisBuilder.DEFAULT_BLOCK_BYTES_MAX,
+        description = "Largest block in bytes (consensus.block_bytes_max; default 2 MiB).")
+    long blockBytesMax;
+
     @Option(names = "--topology-seed", description = "Seed of the overlay graph (default: random).")
     Long topologySeed;
 
@@ -77,6 +83,7 @@ final class GenesisCommand {
                 .regions(regions)
                 .clients(hospitals, auditors, admins)
                 .basePort(basePort)
+                .blockBytesMax(blockBytesMax)
                 .build(new SecureRandom());
         ChainLayout.write(out, chain);
         System.out.println("wrote " + out.resolve(ChainLayout.GENESIS_FILE));

@@ -1,5 +1,6 @@
 package io.prosima.testnet.bench;
 
+import io.prosima.genesis.GenesisBuilder;
 import io.prosima.node.bench.LedgerBenchmark;
 import io.prosima.node.cli.CliException;
 import java.nio.file.Path;
@@ -60,6 +61,12 @@ public final class BenchTestnetCommand implements Callable<Integer> {
   String heap;
 
   @Option(
+      names = "--block-bytes-max",
+      defaultValue = "" + GenesisBuilder.DEFAULT_BLOCK_BYTES_MAX,
+      description = "The genesis block byte cap (default 2 MiB).")
+  long blockBytesMax;
+
+  @Option(
       names = "--dir",
       description = "Write the testnet here and keep it with its logs (default: temp, deleted).")
   Path dir;
@@ -87,7 +94,7 @@ public final class BenchTestnetCommand implements Callable<Integer> {
     var options =
         new LedgerBenchmark.Options(
             payload.equals("log"), txs, batch, signers, signers, 0.5, seconds, rate, warmup, 0);
-    new TestnetBenchmark(validators, regions, heap, options, dir, System.out).run();
+    new TestnetBenchmark(validators, regions, heap, blockBytesMax, options, dir, System.out).run();
     return 0;
   }
 }

@@ -21,6 +21,7 @@ public final class TestnetBenchmark {
   private final int validators;
   private final int regions;
   private final String heap;
+  private final long blockBytesMax;
   private final LedgerBenchmark.Options options;
   private final PrintStream out;
   private final Path keepIn;
@@ -33,6 +34,7 @@ public final class TestnetBenchmark {
       int validators,
       int regions,
       String heap,
+      long blockBytesMax,
       LedgerBenchmark.Options options,
       Path keepIn,
       PrintStream out) {
@@ -40,6 +42,7 @@ public final class TestnetBenchmark {
     this.validators = validators;
     this.regions = regions;
     this.heap = heap;
+    this.blockBytesMax = blockBytesMax;
     this.options = options;
     this.out = out;
   }
@@ -52,16 +55,18 @@ public final class TestnetBenchmark {
             validators,
             regions,
             LocalTestnet.freeBasePort(validators),
-            options.signers());
+            options.signers(),
+            blockBytesMax);
     net.setJvmOptions(List.of("-Xmx" + heap));
     out.printf(
         "bench testnet: %d validator processes in %d regions on %d cores (heap %s each);"
-            + " block <= %d txs%n",
+            + " block <= %d txs and %d bytes%n",
         validators,
         regions,
         Runtime.getRuntime().availableProcessors(),
         heap,
-        net.genesis().getConsensus().getBlockTxsMax());
+        net.genesis().getConsensus().getBlockTxsMax(),
+        net.genesis().getConsensus().getBlockBytesMax());
     try {
       net.startAll();
       net.awaitReady(Duration.ofSeconds(120));

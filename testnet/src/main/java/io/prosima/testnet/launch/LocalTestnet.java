@@ -113,6 +113,13 @@ public final class LocalTestnet {
   /** As {@link #create(Path, int, int, int)} with {@code hospitals} hospital clients. */
   public static LocalTestnet create(
       Path dir, int validators, int regions, int basePort, int hospitals) {
+    return create(
+        dir, validators, regions, basePort, hospitals, GenesisBuilder.DEFAULT_BLOCK_BYTES_MAX);
+  }
+
+  /** As above with the genesis block byte cap {@code blockBytesMax}. */
+  public static LocalTestnet create(
+      Path dir, int validators, int regions, int basePort, int hospitals, long blockBytesMax) {
     Path root = dir.toAbsolutePath().normalize();
     if (Files.exists(root.resolve(ChainLayout.GENESIS_FILE))) {
       LocalTestnet existing = open(root);
@@ -159,6 +166,7 @@ public final class LocalTestnet {
               .regions(regions)
               .clients(hospitals, 1, 1)
               .basePort(basePort)
+              .blockBytesMax(blockBytesMax)
               .build(new SecureRandom());
       Files.createDirectories(root);
       ChainLayout.write(root, chain);
