@@ -14,7 +14,10 @@ import java.util.TreeMap;
 final class CommitRounds {
   private CommitRounds() {}
 
-  /** "rounds: 57 heights at round 0, 2 at round 1; highest round 1 (height 212, 4270 txs)". */
+  /**
+   * "rounds: 57 heights at round 0, 2 at round 1; highest round 1 (height 212, 4270 txs)", naming
+   * the largest block of the highest round.
+   */
   static String summary(NodeClient node, long fromHeight, long toHeight) {
     Map<Integer, Integer> heightsByRound = new TreeMap<>();
     int highest = -1;
@@ -24,7 +27,8 @@ final class CommitRounds {
       BlockResponse b = node.query().getBlock(GetBlockRequest.newBuilder().setHeight(h).build());
       int round = b.getCommit().getRound();
       heightsByRound.merge(round, 1, Integer::sum);
-      if (round > highest) {
+      // The largest block among those of the highest round: is size what pushed it past round 0?
+      if (round > highest || (round == highest && b.getBlock().getTxsCount() > highestTxs)) {
         highest = round;
         highestAt = h;
         highestTxs = b.getBlock().getTxsCount();
