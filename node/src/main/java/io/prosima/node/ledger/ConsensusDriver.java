@@ -317,5 +317,11 @@ public final class ConsensusDriver implements AutoCloseable {
     }
     timers.shutdownNow();
     peerAdmission.shutdownNow();
+    try {
+      // A batch being admitted passes itself on when done: let it finish before p2p closes.
+      peerAdmission.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

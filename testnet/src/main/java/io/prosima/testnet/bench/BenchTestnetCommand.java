@@ -22,6 +22,13 @@ public final class BenchTestnetCommand implements Callable<Integer> {
   @Option(names = "--regions", defaultValue = "2", description = "Regions.")
   int regions;
 
+  /**
+   * Flood client threads, at most: enough to keep every node's admission busy. The open-loop phase
+   * needs many more signers than that (a signer has one batch in flight, and at 3,000 tx/s with
+   * seconds of latency hundreds of batches are in flight), but not more threads.
+   */
+  static final int FLOOD_CLIENTS_MAX = 64;
+
   @Option(names = "--txs", defaultValue = "60000", description = "Transactions in the flood phase.")
   int txs;
 
@@ -30,7 +37,7 @@ public final class BenchTestnetCommand implements Callable<Integer> {
 
   @Option(
       names = "--signers",
-      defaultValue = "64",
+      defaultValue = "256",
       description =
           "Signing identities (hospitals); the open-loop steady phase gives each due batch to an"
               + " idle one.")
@@ -93,7 +100,16 @@ public final class BenchTestnetCommand implements Callable<Integer> {
     }
     var options =
         new LedgerBenchmark.Options(
-            payload.equals("log"), txs, batch, signers, signers, 0.5, seconds, rate, warmup, 0);
+            payload.equals("log"),
+            txs,
+            batch,
+            Math.min(signers, FLOOD_CLIENTS_MAX),
+            signers,
+            0.5,
+            seconds,
+            rate,
+            warmup,
+            0);
     new TestnetBenchmark(validators, regions, heap, blockBytesMax, options, dir, System.out).run();
     return 0;
   }
