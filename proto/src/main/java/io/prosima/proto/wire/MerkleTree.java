@@ -20,14 +20,22 @@ public final class MerkleTree {
   private MerkleTree() {}
 
   public static byte[] leafHash(byte[] data) {
-    MessageDigest md = Sha256.digest();
+    return leafHash(data, Sha256.digest());
+  }
+
+  // The tree walks reuse one digest (digest() resets it): a root over n leaves hashes 2n - 1
+  // times, and cloning a fresh digest each time showed in admission profiles.
+  private static byte[] leafHash(byte[] data, MessageDigest md) {
     md.update(LEAF_PREFIX);
     md.update(data);
     return md.digest();
   }
 
   static byte[] nodeHash(byte[] left, byte[] right) {
-    MessageDigest md = Sha256.digest();
+    return nodeHash(left, right, Sha256.digest());
+  }
+
+  private static byte[] nodeHash(byte[] left, byte[] right, MessageDigest md) {
     md.update(NODE_PREFIX);
     md.update(left);
     md.update(right);
@@ -39,20 +47,27 @@ public final class MerkleTree {
     if (leaves.isEmpty()) {
       return Sha256.hash(new byte[0]);
     }
+    MessageDigest md = Sha256.digest();
     byte[][] hashes = new byte[leaves.size()][];
     for (int i = 0; i < hashes.length; i++) {
-      hashes[i] = leafHash(leaves.get(i));
+      hashes[i] = leafHash(leaves.get(i), md);
     }
-    return subtreeRoot(hashes, 0, hashes.length);
+    return subtreeRoot(hashes, 0, hashes.length, md);
   }
 
   private static byte[] subtreeRoot(byte[][] leafHashes, int from, int to) {
+    return subtreeRoot(leafHashes, from, to, Sha256.digest());
+  }
+
+  private static byte[] subtreeRoot(byte[][] leafHashes, int from, int to, MessageDigest md) {
     int n = to - from;
     if (n == 1) {
       return leafHashes[from];
     }
     int k = largestPowerOfTwoBelow(n);
-    return nodeHash(subtreeRoot(leafHashes, from, from + k), subtreeRoot(leafHashes, from + k, to));
+    byte[] left = subtreeRoot(leafHashes, from, from + k, md);
+    byte[] right = subtreeRoot(leafHashes, from + k, to, md);
+    return nodeHash(left, right, md);
   }
 
   /** The audit path for leaf {@code index} (RFC 9162 section 2.1.3.1). */
