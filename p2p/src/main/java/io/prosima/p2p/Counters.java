@@ -9,6 +9,7 @@ final class Counters {
   final LongAdder framesSent = new LongAdder();
   final LongAdder framesReceived = new LongAdder();
   final LongAdder framesDropped = new LongAdder();
+  final LongAdder txGossipDropped = new LongAdder();
   final LongAdder duplicatesIgnored = new LongAdder();
   final LongAdder gossipRefused = new LongAdder();
   final LongAdder syncRequestsServed = new LongAdder();
@@ -22,6 +23,7 @@ final class Counters {
         framesSent.sum(),
         framesReceived.sum(),
         framesDropped.sum(),
+        txGossipDropped.sum(),
         duplicatesIgnored.sum(),
         gossipRefused.sum(),
         syncRequestsServed.sum(),

@@ -86,6 +86,15 @@ public final class P2pNetwork implements AutoCloseable {
   static final int SILENT_INTERVALS_MAX = 10;
 
   static final long SILENT_MS_MIN = 5_000;
+
+  /**
+   * Transaction gossip is written to a neighbour only while less than this is queued to it (or a
+   * quarter of the outbound bound, when that is smaller). About 0.1-0.2 s of TLS writes on a loaded
+   * 2-core machine, so a vote waits at most that long behind transactions; still a few client
+   * batches (500 anchors are about 1 MB), so a burst is not dropped for nothing.
+   */
+  static final long TX_GOSSIP_QUEUED_BYTES_MAX = 4L * 1024 * 1024;
+
   static final long SHUTDOWN_TIMEOUT_MS = 2_000;
 
   private final P2pConfig config;
@@ -106,6 +115,7 @@ public final class P2pNetwork implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private final ThreadPoolExecutor syncServer;
   private final PeerTls tls;
+  private final long txGossipQueuedBytesMax;
   private volatile boolean closed;
   private volatile long ourHeight;
   private Channel serverChannel;
@@ -116,6 +126,8 @@ public final class P2pNetwork implements AutoCloseable {
     this.source = source;
     this.self = config.publicKey();
     this.tls = tls;
+    this.txGossipQueuedBytesMax =
+        Math.min(TX_GOSSIP_QUEUED_BYTES_MAX, config.outboundBytesMaxPerPeer() / 4);
     this.sync =
         new SyncState(
             TimeUnit.MILLISECONDS.toNanos(SYNC_REQUEST_TIMEOUT_MS),
@@ -635,9 +647,28 @@ public final class P2pNetwork implements AutoCloseable {
    * thread; two threads racing past the check overshoot by at most a frame each.
    */
   private void send(Peer peer, ByteBuf frame) {
-    if (frame.readableBytes() + LENGTH_FIELD_BYTES > peer.channel.bytesBeforeUnwritable()) {
+    send(peer, frame, false);
+  }
+
+  /**
+   * {@link #send(Peer, ByteBuf)}; a {@code bulk} frame (a batch of transactions) is also dropped
+   * when {@link #txGossipQueuedBytesMax} bytes are already queued to the neighbour. The queue is
+   * one FIFO per connection, so without this a vote or proposal written during a flood waited
+   * behind up to the whole outbound bound of transactions (64 MiB: seconds of TLS writes), and
+   * heights went past round 0 for no other reason. A transaction dropped here still reaches a
+   * block: its node proposes it in turn, and the others fetch it by hash (a fetch and its answer
+   * are not bulk).
+   */
+  private void send(Peer peer, ByteBuf frame, boolean bulk) {
+    long room = peer.channel.bytesBeforeUnwritable();
+    long queued = config.outboundBytesMaxPerPeer() - room;
+    if (frame.readableBytes() + LENGTH_FIELD_BYTES > room
+        || (bulk && queued >= txGossipQueuedBytesMax)) {
       frame.release();
       counters.framesDropped.increment();
+      if (bulk) {
+        counters.txGossipDropped.increment();
+      }
       return;
     }
     counters.framesSent.increment();
@@ -647,10 +678,11 @@ public final class P2pNetwork implements AutoCloseable {
   /** Gossip to every connected neighbour but {@code except}. */
   private void sendToAll(PeerFrame frame, Peer except) {
     ByteBuf encoded = Unpooled.wrappedBuffer(frame.toByteArray());
+    boolean bulk = frame.getGossip().getBody().hasTxs();
     try {
       for (Peer peer : peers.values()) {
         if (peer != except) {
-          send(peer, encoded.retainedDuplicate());
+          send(peer, encoded.retainedDuplicate(), bulk);
         }
       }
     } finally {

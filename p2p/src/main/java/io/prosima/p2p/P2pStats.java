@@ -10,6 +10,8 @@ package io.prosima.p2p;
  * @param framesDropped frames dropped: inbound over the frame or byte rate limit, outbound over the
  *     byte bound (gossip, status and sync answers), bad or oversized frames, unexpected sync
  *     responses
+ * @param txGossipDropped of those, transaction batches not written to a neighbour because its queue
+ *     already held the transaction gossip bound (consensus messages keep the rest of the queue)
  * @param duplicatesIgnored gossip already seen (or our own coming back)
  * @param gossipRefused gossip bodies the node refused ({@link Verdict#REFUSE}), not relayed
  * @param syncRequestsServed sync requests answered
@@ -24,6 +26,7 @@ public record P2pStats(
     long framesSent,
     long framesReceived,
     long framesDropped,
+    long txGossipDropped,
     long duplicatesIgnored,
     long gossipRefused,
     long syncRequestsServed,

@@ -151,6 +151,11 @@ public final class NodeMetrics implements LedgerEvents, FragmentEvents, AutoClos
         .help("Frames dropped: rate limit, full outbound queue or a bad frame")
         .callback(cb -> cb.call(stats.get().framesDropped()))
         .register(registry);
+    CounterWithCallback.builder()
+        .name("prosima_p2p_tx_gossip_dropped_total")
+        .help("Transaction batches not sent to a neighbour whose queue held the tx gossip bound")
+        .callback(cb -> cb.call(stats.get().txGossipDropped()))
+        .register(registry);
   }
 
   /** Starts the endpoint at {@code listen} (host:port, loopback only; port 0 picks one). */
