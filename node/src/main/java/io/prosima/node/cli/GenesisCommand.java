@@ -172,7 +172,9 @@ final class GenesisCommand {
       name = "init",
       mixinStandardHelpOptions = true,
       description =
-          "Write genesis.json, one node home per validator (with its key) and client key files.")
+          "Local testnet: write genesis.json, one node home per validator (with its key) and"
+              + " client key files, every key made here. Across sites use keys generate and"
+              + " genesis assemble.")
   static final class Init implements Callable<Integer> {
     @Option(names = "--validators", defaultValue = "1", description = "Number of validators.")
     int validators;
