@@ -2,6 +2,7 @@ package io.prosima.genesis;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -13,6 +14,31 @@ final class AtomicFiles {
   private AtomicFiles() {}
 
   static void write(Path file, byte[] content, boolean ownerOnly) throws IOException {
+    Path tmp = writeTemp(file, content, ownerOnly);
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /**
+   * Like {@link #write} but never replaces an existing file: the complete temp file is hard-linked
+   * to its name, which fails atomically when the name is taken.
+   *
+   * @throws FileAlreadyExistsException when {@code file} exists (nothing is changed)
+   */
+  static void writeNew(Path file, byte[] content, boolean ownerOnly) throws IOException {
+    Path tmp = writeTemp(file, content, ownerOnly);
+    try {
+      Files.createLink(file, tmp);
+      try (FileChannel dir = FileChannel.open(file.toAbsolutePath().getParent())) {
+        dir.force(true);
+      } catch (IOException e) {
+        // Some file systems cannot sync a directory; the link is made either way.
+      }
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  private static Path writeTemp(Path file, byte[] content, boolean ownerOnly) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
     Files.createDirectories(dir);
     Path tmp = dir.resolve("." + file.getFileName() + ".tmp");
@@ -28,6 +54,6 @@ final class AtomicFiles {
       ch.write(java.nio.ByteBuffer.wrap(content));
       ch.force(true);
     }
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    return tmp;
   }
 }

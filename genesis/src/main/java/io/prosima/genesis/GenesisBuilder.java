@@ -1,20 +1,18 @@
 package io.prosima.genesis;
 
-import io.prosima.proto.v1.ConsensusParams;
 import io.prosima.proto.v1.Genesis;
-import io.prosima.proto.v1.Identity;
 import io.prosima.proto.v1.KeyFile;
-import io.prosima.proto.v1.Region;
+import io.prosima.proto.v1.MemberCard;
 import io.prosima.proto.v1.Role;
-import io.prosima.proto.v1.Validator;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Creates a new chain: a genesis and the private keys of every validator and client. Validators are
- * spread round-robin over the regions and get ports on 127.0.0.1 from {@code basePort} (p2p at
- * basePort + 2i, gRPC at basePort + 2i + 1).
+ * Creates a new local chain (`genesis init`): the private keys of every validator and client, made
+ * on this machine, and a genesis assembled from their public cards by {@link GenesisAssembler}, as
+ * a consortium's would be. Validators are spread round-robin over the regions and get ports on
+ * 127.0.0.1 from {@code basePort} (p2p at basePort + 2i, gRPC at basePort + 2i + 1).
  */
 public final class GenesisBuilder {
   /** Default consensus parameters; each is checked against GenesisRules' limits on load. */
@@ -114,70 +112,44 @@ public final class GenesisBuilder {
     if (basePort < 1024 || basePort + 2 * validators > 65535) {
       throw new GenesisException("--base-port leaves no room for " + validators + " validators");
     }
-    Genesis.Builder g =
-        Genesis.newBuilder()
-            .setChainId(chainId)
-            .setGenesisTimeMs(genesisTimeMs)
-            .setConsensus(
-                ConsensusParams.newBuilder()
-                    .setBlockTxsMax(DEFAULT_BLOCK_TXS_MAX)
-                    .setBlockBytesMax(blockBytesMax)
-                    .setBlockIntervalMs(DEFAULT_BLOCK_INTERVAL_MS)
-                    .setTxBytesMax(DEFAULT_TX_BYTES_MAX)
-                    .setTxExpiryHeightsMax(DEFAULT_TX_EXPIRY_HEIGHTS_MAX));
-    for (int r = 0; r < regions; r++) {
-      g.addRegions(Region.newBuilder().setName("region-" + r));
-    }
     long seed = topologySeed != null ? topologySeed : random.nextLong() & Long.MAX_VALUE;
-    java.util.Map<String, String> regionOf = new java.util.LinkedHashMap<>();
-    for (int i = 0; i < validators; i++) {
-      regionOf.put("validator-" + i, "region-" + (i % regions));
-    }
-    var overlay = OverlayTopology.build(regionOf, seed);
-    var weights =
-        OverlayTopology.degreeWeights(OverlayTopology.degrees(regionOf.keySet(), overlay));
-    g.addAllOverlay(overlay)
-        .setTopologySeed(seed)
-        .setWeighting(equalWeights ? OverlayRules.EQUAL : OverlayRules.DEGREE);
+    // The same path as a consortium's genesis: keys first, then only their public cards assembled.
     List<KeyFile> validatorKeys = new ArrayList<>();
+    List<MemberCard> cards = new ArrayList<>();
     for (int i = 0; i < validators; i++) {
       KeyFile key = KeyGenerator.newKey("validator-" + i, Role.ROLE_UNSPECIFIED, true, random);
       validatorKeys.add(key);
-      g.addValidators(
-          Validator.newBuilder()
-              .setName(key.getName())
-              .setPublicKey(key.getEd25519PublicKey())
-              .setEncryptionKey(key.getX25519PublicKey())
-              .setRegion("region-" + (i % regions))
-              .setP2PAddress(host + ":" + (basePort + 2 * i))
-              .setGrpcAddress(host + ":" + (basePort + 2 * i + 1))
-              .setVotingWeight(equalWeights ? 1 : weights.get(key.getName())));
+      cards.add(
+          MemberCards.of(
+              key,
+              "region-" + (i % regions),
+              host + ":" + (basePort + 2 * i),
+              host + ":" + (basePort + 2 * i + 1)));
     }
     List<KeyFile> clientKeys = new ArrayList<>();
-    addClients(g, clientKeys, "hospital", Role.ROLE_HOSPITAL, hospitals, random);
-    addClients(g, clientKeys, "auditor", Role.ROLE_AUDITOR, auditors, random);
-    addClients(g, clientKeys, "admin", Role.ROLE_ADMIN, admins, random);
-    Genesis genesis = g.build();
-    GenesisRules.check(genesis);
+    addClients(clientKeys, cards, "hospital", Role.ROLE_HOSPITAL, hospitals, random);
+    addClients(clientKeys, cards, "auditor", Role.ROLE_AUDITOR, auditors, random);
+    addClients(clientKeys, cards, "admin", Role.ROLE_ADMIN, admins, random);
+    Genesis genesis =
+        new GenesisAssembler(chainId, genesisTimeMs, seed)
+            .equalWeights(equalWeights)
+            .blockBytesMax(blockBytesMax)
+            .assemble(cards);
     return new Result(genesis, validatorKeys, clientKeys);
   }
 
   private static void addClients(
-      Genesis.Builder g,
       List<KeyFile> keys,
+      List<MemberCard> cards,
       String prefix,
       Role role,
       int count,
-      SecureRandom random) {
+      SecureRandom random)
+      throws GenesisException {
     for (int i = 0; i < count; i++) {
       KeyFile key = KeyGenerator.newKey(prefix + "-" + i, role, false, random);
       keys.add(key);
-      g.addClients(
-          Identity.newBuilder()
-              .setName(key.getName())
-              .setPublicKey(key.getEd25519PublicKey())
-              .setEncryptionKey(key.getX25519PublicKey())
-              .setRole(role));
+      cards.add(MemberCards.of(key, "", "", ""));
     }
   }
 }

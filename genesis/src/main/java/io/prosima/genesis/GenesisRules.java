@@ -31,9 +31,9 @@ public final class GenesisRules {
   public static final int BLOCK_INTERVAL_MS_MIN = 1;
   public static final int BLOCK_INTERVAL_MS_MAX = 60_000;
 
-  private static final Pattern CHAIN_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-  private static final Pattern ADDRESS = Pattern.compile("[A-Za-z0-9.-]{1,253}:[0-9]{1,5}");
+  static final Pattern CHAIN_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
+  static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+  static final Pattern ADDRESS = Pattern.compile("[A-Za-z0-9.-]{1,253}:[0-9]{1,5}");
 
   private GenesisRules() {}
 

@@ -28,6 +28,16 @@ public final class KeyFiles {
     AtomicFiles.write(file, json.getBytes(StandardCharsets.UTF_8), true);
   }
 
+  /** Writes a new key file (mode 0600); refuses, changing nothing, when the file exists. */
+  public static void writeNew(Path file, KeyFile key) throws IOException, GenesisException {
+    String json = JsonFormat.printer().print(key) + "\n";
+    try {
+      AtomicFiles.writeNew(file, json.getBytes(StandardCharsets.UTF_8), true);
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      throw new GenesisException("key file " + file + " already exists; refusing to overwrite");
+    }
+  }
+
   public static KeyFile read(Path file) throws GenesisException {
     try {
       Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
     description = "Permissioned blockchain node for medical image provenance.",
     subcommands = {
       GenesisCommand.class,
+      KeysCommand.class,
       NodeCommand.class,
       TxCommand.class,
       QueryCommand.class,

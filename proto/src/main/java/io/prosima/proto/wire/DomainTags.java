@@ -13,6 +13,7 @@ public final class DomainTags {
   public static final String TILE = "prosima/tile/v1";
   public static final String IDENTITY = "prosima/identity/v1";
   public static final String RECEIPT = "prosima/receipt/v1";
+  public static final String MEMBER = "prosima/member/v1";
 
   private DomainTags() {}
 
