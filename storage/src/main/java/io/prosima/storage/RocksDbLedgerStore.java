@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.SortedMap;
+import org.rocksdb.Checkpoint;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
@@ -81,6 +82,8 @@ public final class RocksDbLedgerStore implements LedgerStore {
 
   // The tip is read on every query; it changes only in commit(), under this object's lock.
   private volatile Tip tip;
+  // Guarded by this object's lock: a checkpoint must not touch a closed database.
+  private boolean closed;
 
   // timeMs is the last block's header time, kept so status queries need not parse that block.
   private record Tip(long height, byte[] blockId, byte[] stateHash, long timeMs) {}
@@ -500,12 +503,36 @@ public final class RocksDbLedgerStore implements LedgerStore {
     }
   }
 
+  /**
+   * Writes a consistent copy of the whole database (every column family: blocks, indexes, state,
+   * the consensus WAL and the image fragments) into {@code target}, which must not exist yet, and
+   * returns the height it holds. RocksDB hard-links the immutable table files when {@code target}
+   * is on the same file system, so this is cheap while the node runs; commits wait for it, so the
+   * returned height is the copy's tip.
+   */
+  public synchronized long checkpoint(Path target) throws StorageException {
+    if (closed) {
+      throw new StorageException("cannot write a checkpoint of " + dir + ": the store is closed");
+    }
+    try (Checkpoint cp = Checkpoint.create(db)) {
+      cp.createCheckpoint(target.toString());
+    } catch (RocksDBException e) {
+      throw new StorageException(
+          "cannot write a checkpoint of " + dir + " to " + target + ": " + e.getMessage(), e);
+    }
+    return tip.height();
+  }
+
   private static byte[] u64(long v) {
     return ByteBuffer.allocate(Long.BYTES).putLong(v).array();
   }
 
   @Override
   public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     syncWrite.close();
     for (ColumnFamilyHandle h : handles) {
       h.close();
