@@ -7,6 +7,8 @@ import io.prosima.genesis.GenesisException;
 import io.prosima.genesis.GenesisFiles;
 import io.prosima.genesis.KeyFiles;
 import io.prosima.genesis.OverlayTopology;
+import io.prosima.node.backup.BackupException;
+import io.prosima.node.backup.NodeBackup;
 import io.prosima.node.fragments.Fragments;
 import io.prosima.node.grpc.GrpcServer;
 import io.prosima.node.ledger.ConsensusDriver;
@@ -52,6 +54,8 @@ public final class LedgerNode implements AutoCloseable {
   public static final String LEDGER_DIR = "ledger";
 
   private final Validator self;
+  private final Genesis genesis;
+  private final Path home;
   private final RocksDbLedgerStore store;
   private final LedgerCore core;
   private final TxAdmission admission;
@@ -69,6 +73,8 @@ public final class LedgerNode implements AutoCloseable {
       throws GenesisException, StorageException, IOException, GeneralSecurityException {
     Path home = config.home();
     Genesis genesis = GenesisFiles.read(home.resolve(ChainLayout.GENESIS_FILE));
+    this.genesis = genesis;
+    this.home = home;
     KeyFile key = KeyFiles.read(home.resolve(ChainLayout.NODE_KEY_FILE));
     this.self =
         genesis.getValidatorsList().stream()
@@ -210,6 +216,20 @@ public final class LedgerNode implements AutoCloseable {
   public static LedgerNode start(NodeConfig config)
       throws GenesisException, StorageException, IOException, GeneralSecurityException {
     return new LedgerNode(config, Clock.systemUTC());
+  }
+
+  /**
+   * Writes a backup of this running node's database to {@code out} (see {@link NodeBackup}): a
+   * RocksDB checkpoint, consistent with commits, taken in the node's data directory and packed with
+   * a manifest. The node key is not in it.
+   *
+   * @return the height the backup holds
+   */
+  public long backup(Path out) throws BackupException, IOException {
+    if (closed.get()) {
+      throw new BackupException("node " + self.getName() + " is stopped; back up its home instead");
+    }
+    return NodeBackup.write(store, genesis, home.resolve(DATA_DIR), out);
   }
 
   /** Port of the metrics endpoint, or -1 when it is off. */

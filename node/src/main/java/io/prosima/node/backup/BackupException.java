@@ -1,0 +1,18 @@
+package io.prosima.node.backup;
+
+/**
+ * A backup or restore refused for an operating reason (a file that is missing, corrupt, for another
+ * chain, or a target that already holds data). The message is one line for the operator; nothing
+ * was changed on disk.
+ */
+public final class BackupException extends Exception {
+  private static final long serialVersionUID = 1L;
+
+  public BackupException(String message) {
+    super(message);
+  }
+
+  public BackupException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}
