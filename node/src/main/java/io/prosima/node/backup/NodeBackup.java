@@ -253,8 +253,9 @@ public final class NodeBackup {
                 + "'");
       }
       return manifest;
-    } catch (java.util.zip.ZipException e) {
-      throw new BackupException(file + " is corrupt: " + e.getMessage(), e);
+    } catch (java.util.zip.ZipException | java.io.EOFException e) {
+      // Reading the backup failed (truncated or damaged), not writing the staging copy.
+      throw new BackupException(file + " is corrupt or truncated: " + e.getMessage(), e);
     }
   }
 
