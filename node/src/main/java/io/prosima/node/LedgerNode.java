@@ -11,6 +11,7 @@ import io.prosima.node.backup.BackupException;
 import io.prosima.node.backup.NodeBackup;
 import io.prosima.node.fragments.Fragments;
 import io.prosima.node.grpc.GrpcServer;
+import io.prosima.node.grpc.NodeAdminService;
 import io.prosima.node.ledger.ConsensusDriver;
 import io.prosima.node.ledger.ImageAccess;
 import io.prosima.node.ledger.LedgerCore;
@@ -136,6 +137,7 @@ public final class LedgerNode implements AutoCloseable {
               core,
               admission,
               fragments.service(),
+              new NodeAdminService(key.getEd25519PublicKey(), this::backupIntoHome),
               config);
     } catch (RuntimeException | IOException | GeneralSecurityException e) {
       for (AutoCloseable c : opened) {
@@ -230,6 +232,23 @@ public final class LedgerNode implements AutoCloseable {
       throw new BackupException("node " + self.getName() + " is stopped; back up its home instead");
     }
     return NodeBackup.write(store, genesis, home.resolve(DATA_DIR), out);
+  }
+
+  /** Directory of a node home where the node writes the backups it is asked for over gRPC. */
+  public static final String BACKUPS_DIR = "backups";
+
+  /** A backup asked for over gRPC: into the home's backups/, under a name the node picks. */
+  private NodeAdminService.Written backupIntoHome() throws BackupException, IOException {
+    Path dir = home.resolve(BACKUPS_DIR);
+    java.nio.file.Files.createDirectories(dir);
+    Path out =
+        dir.resolve(
+            "backup-"
+                + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'")
+                    .withZone(java.time.ZoneOffset.UTC)
+                    .format(java.time.Instant.now())
+                + ".zip");
+    return new NodeAdminService.Written(out, backup(out));
   }
 
   /** Port of the metrics endpoint, or -1 when it is off. */

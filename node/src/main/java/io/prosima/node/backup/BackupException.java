@@ -5,7 +5,7 @@ package io.prosima.node.backup;
  * chain, or a target that already holds data). The message is one line for the operator; nothing
  * was changed on disk.
  */
-public final class BackupException extends Exception {
+public class BackupException extends Exception {
   private static final long serialVersionUID = 1L;
 
   public BackupException(String message) {
@@ -14,5 +14,14 @@ public final class BackupException extends Exception {
 
   public BackupException(String message, Throwable cause) {
     super(message, cause);
+  }
+
+  /** The database is held by a running node: ask that node for the backup instead. */
+  public static final class DatabaseInUse extends BackupException {
+    private static final long serialVersionUID = 1L;
+
+    DatabaseInUse(String message, Throwable cause) {
+      super(message, cause);
+    }
   }
 }

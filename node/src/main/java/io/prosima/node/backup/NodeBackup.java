@@ -128,7 +128,12 @@ public final class NodeBackup {
     }
   }
 
-  /** Backs up a stopped node's home (the running node holds the database lock and is refused). */
+  /**
+   * Backs up a stopped node's home.
+   *
+   * @throws BackupException.DatabaseInUse when a running node holds the database (ask it over gRPC,
+   *     {@code NodeAdmin.Backup})
+   */
   public static long writeFromHome(Path home, Path out)
       throws BackupException, IOException, GenesisException {
     Genesis genesis = GenesisFiles.read(home.resolve(ChainLayout.GENESIS_FILE));
@@ -140,6 +145,11 @@ public final class NodeBackup {
     try {
       store = RocksDbLedgerStore.open(ledger);
     } catch (StorageException e) {
+      // RocksDB's lock file: "While lock file: .../LOCK: Resource temporarily unavailable".
+      if (String.valueOf(e.getMessage()).contains("lock")) {
+        throw new BackupException.DatabaseInUse(
+            "the database in " + ledger + " is held by a running node", e);
+      }
       throw new BackupException(
           "cannot open the database in "
               + ledger

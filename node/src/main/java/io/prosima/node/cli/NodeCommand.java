@@ -82,9 +82,10 @@ final class NodeCommand {
       name = "backup",
       mixinStandardHelpOptions = true,
       description =
-          "Back up a stopped node's database (blocks, state, consensus WAL, image fragments) to a"
-              + " file. The node key and genesis are not in it. A running node holds its database;"
-              + " back it up in-process with LedgerNode.backup.")
+          "Back up a node's database (blocks, state, consensus WAL, image fragments) to a file."
+              + " A stopped node's database is read directly; a running node is asked over gRPC,"
+              + " with the home's node-key.json, and writes a consistent checkpoint itself. The"
+              + " node key and genesis are not in the backup.")
   static final class Backup implements Callable<Integer> {
     @Option(names = "--home", required = true, description = "Node home to back up.")
     Path home;
@@ -95,16 +96,62 @@ final class NodeCommand {
         description = "Backup file to write (must not exist).")
     Path out;
 
+    @Option(
+        names = "--grpc",
+        description =
+            "host:port of the running node's gRPC endpoint (default: its address in genesis).")
+    String grpc;
+
     @Override
     public Integer call() throws Exception {
       long height;
       try {
         height = NodeBackup.writeFromHome(home, out);
+      } catch (BackupException.DatabaseInUse running) {
+        height = askRunningNode();
       } catch (BackupException | io.prosima.genesis.GenesisException e) {
         throw new CliException(e.getMessage(), e);
       }
       System.out.println("backup of " + home + " at height " + height + " written to " + out);
       return 0;
+    }
+
+    private long askRunningNode() throws Exception {
+      if (java.nio.file.Files.exists(out)) {
+        throw new CliException("backup file " + out + " already exists; choose another --out");
+      }
+      io.prosima.proto.v1.Genesis genesis;
+      io.prosima.proto.v1.KeyFile key;
+      try {
+        genesis =
+            io.prosima.genesis.GenesisFiles.read(
+                home.resolve(io.prosima.genesis.ChainLayout.GENESIS_FILE));
+        key =
+            io.prosima.genesis.KeyFiles.read(
+                home.resolve(io.prosima.genesis.ChainLayout.NODE_KEY_FILE));
+      } catch (io.prosima.genesis.GenesisException e) {
+        throw new CliException(e.getMessage(), e);
+      }
+      String address = grpc;
+      if (address == null) {
+        address =
+            genesis.getValidatorsList().stream()
+                .filter(v -> v.getPublicKey().equals(key.getEd25519PublicKey()))
+                .findFirst()
+                .orElseThrow(
+                    () -> new CliException("node key in " + home + " is not a genesis validator"))
+                .getGrpcAddress();
+      }
+      io.prosima.proto.v1.NodeBackupResponse r;
+      try (io.prosima.node.client.NodeClient c =
+          new io.prosima.node.client.NodeClient(address, key, genesis)) {
+        r = c.admin().backup(io.prosima.proto.v1.NodeBackupRequest.getDefaultInstance());
+      } catch (io.grpc.StatusRuntimeException e) {
+        throw CliException.fromStatus(e);
+      }
+      // The node wrote the file in its home, on this machine; move it where the operator asked.
+      java.nio.file.Files.move(Path.of(r.getPath()), out);
+      return r.getHeight();
     }
   }
 

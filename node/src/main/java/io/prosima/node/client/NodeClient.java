@@ -60,6 +60,10 @@ public final class NodeClient implements AutoCloseable {
     return TxSubmitGrpc.newFutureStub(channel);
   }
 
+  public io.prosima.proto.v1.NodeAdminGrpc.NodeAdminBlockingStub admin() {
+    return io.prosima.proto.v1.NodeAdminGrpc.newBlockingStub(channel);
+  }
+
   public ManagedChannel channel() {
     return channel;
   }

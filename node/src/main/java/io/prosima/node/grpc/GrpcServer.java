@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * The node's gRPC endpoint: ledger queries, submission, fragments, health and reflection, all over
- * mTLS.
+ * The node's gRPC endpoint: ledger queries, submission, fragments, node admin, health and
+ * reflection, all over mTLS.
  */
 public final class GrpcServer implements AutoCloseable {
   /**
@@ -73,6 +73,7 @@ public final class GrpcServer implements AutoCloseable {
       LedgerCore core,
       TxAdmission admission,
       BindableService fragments,
+      BindableService admin,
       NodeConfig config)
       throws IOException, GeneralSecurityException {
     long txBytesMax = core.genesis().getConsensus().getTxBytesMax();
@@ -108,6 +109,7 @@ public final class GrpcServer implements AutoCloseable {
             .addService(ServerInterceptors.intercept(query, identity))
             .addService(ServerInterceptors.intercept(submit, identity))
             .addService(ServerInterceptors.intercept(fragments, identity))
+            .addService(ServerInterceptors.intercept(admin, identity))
             .addService(ServerInterceptors.intercept(health.getHealthService(), identity))
             .addService(
                 ServerInterceptors.intercept(ProtoReflectionService.newInstance(), identity))
