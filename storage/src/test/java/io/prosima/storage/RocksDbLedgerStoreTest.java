@@ -236,6 +236,44 @@ class RocksDbLedgerStoreTest {
   }
 
   @Test
+  void aCheckpointOfAnOpenStoreHoldsItsTipStateAndWalAndNothingCommittedAfter(
+      @org.junit.jupiter.api.io.TempDir Path copies) throws Exception {
+    Path cp = copies.resolve("cp");
+    var wal =
+        io.prosima.proto.v1.SignedVoteRecordData.newBuilder()
+            .setLastPrevote(io.prosima.proto.v1.Vote.newBuilder().setHeight(3).setRound(1).build())
+            .build();
+    byte[] id2;
+    try (RocksDbLedgerStore store = RocksDbLedgerStore.open(dir)) {
+      TreeMap<byte[], byte[]> w = writes();
+      w.put(new byte[] {5}, new byte[] {6});
+      commit(store, List.of(tx(SIGNER_A, 1, "img-1")), w);
+      id2 = commit(store, List.of(tx(SIGNER_A, 2, "img-1")), writes());
+      store.saveSignedVotes(wal);
+      assertEquals(2, store.checkpoint(cp));
+      commit(store, List.of(tx(SIGNER_B, 1, "img-2")), writes());
+      assertEquals(3, store.height());
+    }
+    try (RocksDbLedgerStore copy = RocksDbLedgerStore.open(cp)) {
+      assertEquals(2, copy.height());
+      assertArrayEquals(id2, copy.lastBlockId().orElseThrow());
+      assertArrayEquals(new byte[] {6}, copy.state(new byte[] {5}));
+      assertEquals(wal, copy.signedVotes().orElseThrow());
+    }
+  }
+
+  @Test
+  void aClosedStoreRefusesACheckpoint(@org.junit.jupiter.api.io.TempDir Path copies)
+      throws Exception {
+    RocksDbLedgerStore store = RocksDbLedgerStore.open(dir);
+    store.close();
+    store.close();
+    StorageException e =
+        assertThrows(StorageException.class, () -> store.checkpoint(copies.resolve("cp")));
+    assertTrue(e.getMessage().contains("closed"), e.getMessage());
+  }
+
+  @Test
   void theSignedVoteRecordIsReplacedAndSurvivesReopening() throws Exception {
     var first =
         io.prosima.proto.v1.SignedVoteRecordData.newBuilder()
