@@ -66,6 +66,8 @@ public final class LedgerNode implements AutoCloseable {
   private final NodeMetrics metrics;
   private final Fragments fragments;
   private final AtomicBoolean closed = new AtomicBoolean();
+  // One backup at a time (each clears scratch checkpoints left by an interrupted one).
+  private final Object backupLock = new Object();
   private final CountDownLatch stopped = new CountDownLatch(1);
   // Why the node stopped on its own; null while it runs or when it was closed.
   private volatile Throwable failure;
@@ -228,6 +230,12 @@ public final class LedgerNode implements AutoCloseable {
    * @return the height the backup holds
    */
   public long backup(Path out) throws BackupException, IOException {
+    synchronized (backupLock) {
+      return backupOnce(out);
+    }
+  }
+
+  private long backupOnce(Path out) throws BackupException, IOException {
     if (closed.get()) {
       throw new BackupException("node " + self.getName() + " is stopped; back up its home instead");
     }

@@ -50,6 +50,9 @@ public final class NodeBackup {
   /** A backup naming more files than this is refused (a checkpoint has tens to thousands). */
   static final int FILES_MAX = 100_000;
 
+  /** Name prefix of the checkpoint a backup takes beside the ledger, removed when it ends. */
+  static final String SCRATCH_PREFIX = ".backup-";
+
   private static final HexFormat HEX = HexFormat.of();
 
   private NodeBackup() {}
@@ -58,7 +61,8 @@ public final class NodeBackup {
    * Writes a backup of {@code store} to {@code out}, which must not exist. The checkpoint is taken
    * in a scratch directory inside {@code scratchParent} (the directory that holds the ledger, so
    * RocksDB can hard-link instead of copying) and removed afterwards. Consistent while the node
-   * runs: commits wait for the checkpoint.
+   * runs: commits wait for the checkpoint. Callers must not run two backups of one store at once:
+   * each removes scratch checkpoints it finds, as left by a backup cut short.
    *
    * @return the height the backup holds
    */
@@ -67,7 +71,15 @@ public final class NodeBackup {
     if (Files.exists(out)) {
       throw new BackupException("backup file " + out + " already exists; choose another --out");
     }
-    Path scratch = scratchParent.resolve(".backup-" + System.nanoTime());
+    // A backup cut short (a crash) leaves its scratch checkpoint: hard links that would keep old
+    // table files on disk forever. Callers run one backup at a time per store.
+    try (Stream<Path> old = Files.list(scratchParent)) {
+      for (Path p :
+          old.filter(p -> p.getFileName().toString().startsWith(SCRATCH_PREFIX)).toList()) {
+        deleteTree(p);
+      }
+    }
+    Path scratch = scratchParent.resolve(SCRATCH_PREFIX + System.nanoTime());
     try {
       long height;
       try {

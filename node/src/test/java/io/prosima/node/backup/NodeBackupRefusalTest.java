@@ -67,9 +67,15 @@ class NodeBackupRefusalTest {
   }
 
   @Test
-  void aStoppedNodeIsBackedUpFromItsHomeAndAnExistingFileIsNotOverwritten() throws Exception {
+  void aStoppedNodeIsBackedUpFromItsHomeClearingACutShortBackupAndNoFileIsOverwritten()
+      throws Exception {
     Path out = dir.resolve("stopped.backup.zip");
+    // What a backup cut short by a crash leaves beside the ledger.
+    Path stale = home.resolve(LedgerNode.DATA_DIR).resolve(NodeBackup.SCRATCH_PREFIX + "1");
+    Files.createDirectories(stale);
+    Files.write(stale.resolve("000001.sst"), new byte[] {1});
     long height = NodeBackup.writeFromHome(home, out);
+    assertEquals(List.of(LedgerNode.LEDGER_DIR), topLevel(home.resolve(LedgerNode.DATA_DIR)));
     assertTrue(height >= backedUp);
     assertEquals(height, NodeBackup.restore(out, siteHome("from-stopped")));
     byte[] before = Files.readAllBytes(out);
