@@ -99,6 +99,18 @@ class SyncStateTest {
   }
 
   @Test
+  void neighboursThatAllClaimNearTheLargestHeightAreStillAsked() {
+    // The same wrap, found by the fuzzer too: each claim's cap (the other's plus the lead) was
+    // negative, so nobody was asked at all.
+    Map<ByteString, Long> claims = Map.of(A, Long.MAX_VALUE - 1, B, Long.MAX_VALUE);
+
+    SyncState.Request r = sync.next(0, claims, 0);
+
+    assertNotNull(r, "two neighbours far ahead and none asked");
+    assertEquals(SyncState.BLOCKS_PER_REQUEST_MAX, r.maxBlocks());
+  }
+
+  @Test
   void heldSyncBytesStopRequestsUntilTheNodeAppliesThem() {
     // Room for two answers, counting the one in flight.
     SyncState small = new SyncState(TIMEOUT, 2 * ANSWER_BYTES, ANSWER_BYTES, LEAD);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -170,6 +171,22 @@ class NiftiImagesTest {
     bytes[0] = 0x1f;
     bytes[1] = (byte) 0x8b;
     bytes[2] = 7; // only 8 (deflate) exists
+    Files.write(f, bytes);
+
+    assertThrows(ImageFormatException.class, () -> ImageReaders.read(f));
+  }
+
+  @Test
+  void aGzipStreamEndingWithACorruptTrailerIsAFormatError(@TempDir Path tmp) throws Exception {
+    // The deflate data ends inside the header, so the reader meets the trailer (CRC, size) there.
+    Path whole = writeVolume(tmp, "whole.nii", ByteOrder.LITTLE_ENDIAN, false);
+    ByteArrayOutputStream gz = new ByteArrayOutputStream();
+    try (OutputStream out = new GZIPOutputStream(gz)) {
+      out.write(Arrays.copyOf(Files.readAllBytes(whole), 200));
+    }
+    byte[] bytes = gz.toByteArray();
+    bytes[bytes.length - 8] ^= 1; // the CRC-32
+    Path f = tmp.resolve("trailer.nii.gz");
     Files.write(f, bytes);
 
     assertThrows(ImageFormatException.class, () -> ImageReaders.read(f));
