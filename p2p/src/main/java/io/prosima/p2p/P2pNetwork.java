@@ -465,7 +465,7 @@ public final class P2pNetwork implements AutoCloseable {
   }
 
   void onSyncRequest(Peer from, SyncRequest request) {
-    if (request.getFromHeight() < 1 || request.getMaxBlocks() < 1) {
+    if (!InboundFrames.servable(request)) {
       counters.framesDropped.increment();
       return;
     }
@@ -478,7 +478,7 @@ public final class P2pNetwork implements AutoCloseable {
   }
 
   void onTxFetch(Peer from, TxFetch fetch) {
-    if (fetch.getTxHashesCount() < 1 || fetch.getTxHashesCount() > TX_FETCH_HASHES_MAX) {
+    if (!InboundFrames.servable(fetch)) {
       counters.framesDropped.increment();
       return;
     }

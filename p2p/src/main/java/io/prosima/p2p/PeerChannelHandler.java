@@ -1,7 +1,6 @@
 package io.prosima.p2p;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -96,22 +95,24 @@ final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
         net.counters().framesDropped.increment();
         return;
       }
-      PeerFrame frame;
-      try {
-        frame = PeerFrame.parseFrom(buf.nioBuffer());
-      } catch (InvalidProtocolBufferException e) {
-        badFrame(ctx, "unparsable frame");
-        return;
-      }
-      if (hasUnknownFields(frame)) {
-        badFrame(ctx, "frame with unknown fields");
+      InboundFrames.Decision decision =
+          InboundFrames.decide(buf.nioBuffer(), registered, net.config().chainId());
+      if (decision instanceof InboundFrames.Close close) {
+        if (close.protocolViolation()) {
+          badFrame(ctx, close.reason());
+        } else {
+          log.info("p2p: refusing {}: {}", peer.shortKey, close.reason());
+          ctx.close();
+        }
         return;
       }
       net.counters().framesReceived.increment();
-      if (!registered) {
-        onFirstFrame(ctx, frame);
+      if (decision instanceof InboundFrames.Register) {
+        registered = true;
+        net.register(peer);
         return;
       }
+      PeerFrame frame = ((InboundFrames.Deliver) decision).frame();
       switch (frame.getKindCase()) {
         case GOSSIP -> net.onGossip(peer, frame.getGossip());
         case STATUS -> net.onStatus(peer, frame.getStatus());
@@ -119,45 +120,12 @@ final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
         case SYNC_RESPONSE -> net.onSyncResponse(peer, frame.getSyncResponse());
         case TX_FETCH -> net.onTxFetch(peer, frame.getTxFetch());
         case TX_FETCHED -> net.onTxFetched(peer, frame.getTxFetched());
-        default -> badFrame(ctx, "second Hello");
+        case HELLO, KIND_NOT_SET ->
+            throw new IllegalStateException("InboundFrames delivered a " + frame.getKindCase());
       }
     } finally {
       buf.release();
     }
-  }
-
-  /**
-   * A peer of another software version, or a broken one: unknown fields at the frame and message
-   * level (not deeper: gossip bodies and blocks are the node's to check, and walking them costs).
-   */
-  static boolean hasUnknownFields(PeerFrame frame) {
-    if (!frame.getUnknownFields().asMap().isEmpty()) {
-      return true;
-    }
-    return switch (frame.getKindCase()) {
-      case HELLO -> !frame.getHello().getUnknownFields().asMap().isEmpty();
-      case GOSSIP -> !frame.getGossip().getUnknownFields().asMap().isEmpty();
-      case STATUS -> !frame.getStatus().getUnknownFields().asMap().isEmpty();
-      case SYNC_REQUEST -> !frame.getSyncRequest().getUnknownFields().asMap().isEmpty();
-      case SYNC_RESPONSE -> !frame.getSyncResponse().getUnknownFields().asMap().isEmpty();
-      case TX_FETCH -> !frame.getTxFetch().getUnknownFields().asMap().isEmpty();
-      case TX_FETCHED -> !frame.getTxFetched().getUnknownFields().asMap().isEmpty();
-      case KIND_NOT_SET -> true;
-    };
-  }
-
-  private void onFirstFrame(ChannelHandlerContext ctx, PeerFrame frame) {
-    if (!frame.hasHello()) {
-      badFrame(ctx, "first frame is not Hello");
-      return;
-    }
-    if (!frame.getHello().getChainId().equals(net.config().chainId())) {
-      log.info("p2p: refusing {}: other chain id", peer.shortKey);
-      ctx.close();
-      return;
-    }
-    registered = true;
-    net.register(peer);
   }
 
   private void badFrame(ChannelHandlerContext ctx, String reason) {

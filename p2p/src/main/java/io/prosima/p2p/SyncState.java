@@ -188,7 +188,16 @@ public final class SyncState {
         bestOther = Math.max(bestOther, e.getValue());
       }
     }
-    return Math.min(claim, bestOther + claimLeadMaxHeights);
+    return Math.min(claim, saturatingAdd(bestOther, claimLeadMaxHeights));
+  }
+
+  /**
+   * {@code a + b} for {@code b >= 1}, stopping at {@link Long#MAX_VALUE}: claims are unsigned peer
+   * input, and a claim near 2^63 plus the lead must not wrap into a cap below our height.
+   */
+  static long saturatingAdd(long a, long b) {
+    long sum = a + b;
+    return sum < a ? Long.MAX_VALUE : sum;
   }
 
   /** Higher score first; among equals, take turns in key order after the one asked last. */

@@ -2,6 +2,7 @@ package io.prosima.p2p;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -80,6 +81,33 @@ class SyncStateTest {
 
     assertEquals(A, r.peer());
     assertEquals(6, r.maxBlocks(), "B's 2 plus a lead of 4, not a million");
+  }
+
+  @Test
+  void aClaimNearTheLargestHeightDoesNotStopTheOthersBeingAsked() {
+    // Found by SyncClaimsFuzzTest: the cap on B's claim was A's claim plus the lead, which wrapped
+    // negative near Long.MAX_VALUE, so B looked behind us once the liar A was benched.
+    Map<ByteString, Long> claims = Map.of(A, Long.MAX_VALUE - 1, B, 10L);
+    assertEquals(A, sync.next(0, claims, 0).peer());
+    assertFalse(sync.accept(A, List.of(), 10, 1));
+
+    SyncState.Request r = sync.next(0, claims, 2);
+
+    assertNotNull(r, "B is ahead and was not asked");
+    assertEquals(B, r.peer());
+    assertEquals(10, r.maxBlocks());
+  }
+
+  @Test
+  void neighboursThatAllClaimNearTheLargestHeightAreStillAsked() {
+    // The same wrap, found by the fuzzer too: each claim's cap (the other's plus the lead) was
+    // negative, so nobody was asked at all.
+    Map<ByteString, Long> claims = Map.of(A, Long.MAX_VALUE - 1, B, Long.MAX_VALUE);
+
+    SyncState.Request r = sync.next(0, claims, 0);
+
+    assertNotNull(r, "two neighbours far ahead and none asked");
+    assertEquals(SyncState.BLOCKS_PER_REQUEST_MAX, r.maxBlocks());
   }
 
   @Test

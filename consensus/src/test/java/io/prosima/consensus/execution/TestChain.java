@@ -33,8 +33,13 @@ final class TestChain {
   long height = 1;
 
   TestChain() throws Exception {
+    this(new SecureRandom());
+  }
+
+  /** With a seeded {@code random}, the same keys and genesis every time (fuzz seeds need them). */
+  TestChain(SecureRandom random) throws Exception {
     GenesisBuilder.Result r =
-        new GenesisBuilder().validators(4).regions(2).clients(2, 1, 1).build(new SecureRandom());
+        new GenesisBuilder().validators(4).regions(2).clients(2, 1, 1).build(random);
     genesis = r.genesis();
     validators = r.validatorKeys();
     hospital = r.clientKeys().get(0);

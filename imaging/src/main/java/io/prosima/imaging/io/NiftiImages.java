@@ -2,6 +2,7 @@ package io.prosima.imaging.io;
 
 import java.io.BufferedInputStream;
 import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -9,6 +10,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * NIfTI-1 single-file volumes ({@code .nii}, {@code .nii.gz}): one 2-D slice by axis and index.
@@ -131,9 +133,61 @@ public final class NiftiImages {
     int b1 = raw.read();
     raw.reset();
     if (b0 == 0x1f && b1 == 0x8b) {
-      return new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16);
+      GZIPInputStream gzip;
+      try {
+        gzip = new GZIPInputStream(raw, 1 << 16); // reads the gzip header
+      } catch (ZipException | EOFException e) {
+        raw.close();
+        throw corruptGzip(file, e);
+      }
+      return new BufferedInputStream(new GzipFormatErrors(gzip, file), 1 << 16);
     }
     return raw;
+  }
+
+  private static ImageFormatException corruptGzip(Path file, IOException e) {
+    return new ImageFormatException(
+        file + ": NIfTI gzip stream is corrupt or truncated (" + e + ")", e);
+  }
+
+  /**
+   * A bad gzip file is a bad image file: inflating reports it as ZipException (corrupt deflate
+   * data) or EOFException (stream cut short), which callers would take for an I/O failure.
+   */
+  private static final class GzipFormatErrors extends FilterInputStream {
+    private final Path file;
+
+    GzipFormatErrors(InputStream in, Path file) {
+      super(in);
+      this.file = file;
+    }
+
+    @Override
+    public int read() throws IOException {
+      try {
+        return in.read();
+      } catch (ZipException | EOFException e) {
+        throw corruptGzip(file, e);
+      }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      try {
+        return in.read(b, off, len);
+      } catch (ZipException | EOFException e) {
+        throw corruptGzip(file, e);
+      }
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      try {
+        return in.skip(n);
+      } catch (ZipException | EOFException e) {
+        throw corruptGzip(file, e);
+      }
+    }
   }
 
   private static final class Header {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -141,5 +142,71 @@ class NiftiImagesTest {
     ImageFormatException e =
         assertThrows(ImageFormatException.class, () -> NiftiImages.readSlice(f, 2, 0));
     assertTrue(e.getMessage().contains("exceeds the limit"), e.getMessage());
+  }
+
+  // Found by NiftiReaderFuzzTest: java.util.zip errors escaped the reader instead of the
+  // ImageFormatException every caller handles as "bad file".
+
+  @Test
+  void aCorruptDeflateStreamIsAFormatError() throws Exception {
+    Path fixture =
+        Path.of(NiftiImagesTest.class.getResource("/nifti/corrupt-deflate.nii.gz").toURI());
+
+    assertThrows(ImageFormatException.class, () -> ImageReaders.read(fixture));
+    assertThrows(ImageFormatException.class, () -> NiftiImages.readSlice(fixture, 2, 0));
+  }
+
+  @Test
+  void aTruncatedGzipHeaderIsAFormatError(@TempDir Path tmp) throws Exception {
+    Path f = tmp.resolve("cut.nii.gz");
+    Files.write(f, new byte[] {0x1f, (byte) 0x8b, 8});
+
+    assertThrows(ImageFormatException.class, () -> ImageReaders.read(f));
+  }
+
+  @Test
+  void aGzipMagicWithAnUnknownCompressionMethodIsAFormatError(@TempDir Path tmp) throws Exception {
+    Path f = tmp.resolve("method.nii.gz");
+    byte[] bytes = new byte[64];
+    bytes[0] = 0x1f;
+    bytes[1] = (byte) 0x8b;
+    bytes[2] = 7; // only 8 (deflate) exists
+    Files.write(f, bytes);
+
+    assertThrows(ImageFormatException.class, () -> ImageReaders.read(f));
+  }
+
+  @Test
+  void aGzipStreamEndingWithACorruptTrailerIsAFormatError(@TempDir Path tmp) throws Exception {
+    // The deflate data ends inside the header, so the reader meets the trailer (CRC, size) there.
+    Path whole = writeVolume(tmp, "whole.nii", ByteOrder.LITTLE_ENDIAN, false);
+    ByteArrayOutputStream gz = new ByteArrayOutputStream();
+    try (OutputStream out = new GZIPOutputStream(gz)) {
+      out.write(Arrays.copyOf(Files.readAllBytes(whole), 200));
+    }
+    byte[] bytes = gz.toByteArray();
+    bytes[bytes.length - 8] ^= 1; // the CRC-32
+    Path f = tmp.resolve("trailer.nii.gz");
+    Files.write(f, bytes);
+
+    assertThrows(ImageFormatException.class, () -> ImageReaders.read(f));
+  }
+
+  @Test
+  void aGzipVolumeCutAnywhereDecodesTheSameSliceOrIsAFormatError(@TempDir Path tmp)
+      throws Exception {
+    Path whole = writeVolume(tmp, "whole.nii.gz", ByteOrder.LITTLE_ENDIAN, true);
+    GrayImage expected = NiftiImages.readSlice(whole, 2, 2);
+    byte[] bytes = Files.readAllBytes(whole);
+    for (int n = 0; n < bytes.length; n++) {
+      Path cut = tmp.resolve("cut" + n + ".nii.gz");
+      Files.write(cut, Arrays.copyOf(bytes, n));
+      try {
+        // The last slice needs every voxel; only the gzip trailer may be missing.
+        assertEquals(expected, NiftiImages.readSlice(cut, 2, 2), "cut at " + n);
+      } catch (ImageFormatException refused) {
+        assertTrue(refused.getMessage().contains("NIfTI"), refused.getMessage());
+      }
+    }
   }
 }
