@@ -216,6 +216,7 @@ public final class ConsensusDriver implements AutoCloseable {
 
     @Override
     public void fetch(List<ByteString> txHashes) {
+      log.debug("fetching {} transactions of a compact proposal", txHashes.size());
       fetcher.accept(txHashes);
     }
 
@@ -283,7 +284,19 @@ public final class ConsensusDriver implements AutoCloseable {
           queuedPeerBytes.addAndGet(-p.bytes());
           replica.onConsensus(p.message(), now);
         } else if (in instanceof Event.TimeoutFired t) {
+          long height = replica.coreHeight();
+          int roundBefore = replica.round();
           replica.onTimeout(t, now);
+          if (replica.coreHeight() == height && replica.round() > roundBefore) {
+            // Rare and telling: an operator (or a benchmark) sees which step of which height
+            // waited out its timeout; a height's commit line says only the round it ended in.
+            log.info(
+                "height {} round {}: {} timeout fired, moving to round {}",
+                height,
+                roundBefore,
+                t.step(),
+                replica.round());
+          }
         } else if (in instanceof Synced s) {
           replica.onSynced(s.blocks(), now);
         } else {
