@@ -9,8 +9,6 @@ import io.prosima.consensus.execution.StateHash;
 import io.prosima.genesis.GenesisFiles;
 import io.prosima.genesis.KeyFiles;
 import io.prosima.proto.v1.KeyFile;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -21,7 +19,6 @@ import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * `keys generate`, `genesis assemble` and `genesis hash` as a consortium runs them: each site makes
@@ -32,16 +29,8 @@ class CrossSiteCommandsTest {
 
   @TempDir Path dir;
 
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = ProsimaCli.newCommandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int code = cli.execute(args);
-    return new Run(code, out.toString(), err.toString());
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   /** Four validator sites (two regions) and a hospital; returns their cards' paths. */
@@ -49,7 +38,7 @@ class CrossSiteCommandsTest {
     List<Path> cards = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       String name = "site-" + i;
-      Run r =
+      CliRun r =
           run(
               "keys",
               "generate",
@@ -68,7 +57,7 @@ class CrossSiteCommandsTest {
       assertEquals(0, r.code(), r.err());
       cards.add(dir.resolve(name).resolve(name + ".public.json"));
     }
-    Run h =
+    CliRun h =
         run(
             "keys",
             "generate",
@@ -83,7 +72,7 @@ class CrossSiteCommandsTest {
     return cards;
   }
 
-  private Run assemble(Path out, List<Path> cards, String... extra) {
+  private CliRun assemble(Path out, List<Path> cards, String... extra) {
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -108,7 +97,7 @@ class CrossSiteCommandsTest {
   @Test
   void keysGeneratePrintsOnlyThePublicCardAndKeepsTheKeyOwnerOnly() throws Exception {
     Path site = dir.resolve("a");
-    Run r =
+    CliRun r =
         run(
             "keys",
             "generate",
@@ -132,7 +121,7 @@ class CrossSiteCommandsTest {
     }
     assertTrue(r.out().contains("\"role\": \"auditor\""), r.out());
 
-    Run again =
+    CliRun again =
         run(
             "keys",
             "generate",
@@ -149,7 +138,7 @@ class CrossSiteCommandsTest {
 
   @Test
   void keysGenerateRefusesMissingOrMisplacedValidatorAddresses() {
-    Run noAddress =
+    CliRun noAddress =
         run(
             "keys",
             "generate",
@@ -163,7 +152,7 @@ class CrossSiteCommandsTest {
             dir.resolve("v").toString());
     assertEquals(1, noAddress.code());
     assertTrue(noAddress.err().contains("needs --region, --p2p-address"), noAddress.err());
-    Run hospitalWithAddress =
+    CliRun hospitalWithAddress =
         run(
             "keys",
             "generate",
@@ -177,7 +166,7 @@ class CrossSiteCommandsTest {
             dir.resolve("h").toString());
     assertEquals(1, hospitalWithAddress.code());
     assertTrue(hospitalWithAddress.err().contains("for validators"), hospitalWithAddress.err());
-    Run badRole =
+    CliRun badRole =
         run("keys", "generate", "--name", "h", "--role", "nurse", "--out", dir.toString());
     assertEquals(1, badRole.code());
     assertTrue(badRole.err().contains("--role must be"), badRole.err());
@@ -188,7 +177,7 @@ class CrossSiteCommandsTest {
   void everySiteAssemblesTheSameGenesisBytesAndHashWhateverTheMemberOrder() throws Exception {
     List<Path> cards = makeSites();
     Path first = dir.resolve("at-site-0.json");
-    Run a = assemble(first, cards);
+    CliRun a = assemble(first, cards);
     assertEquals(0, a.code(), a.err());
     List<Path> reversed = new ArrayList<>(cards);
     Collections.reverse(reversed);
@@ -201,8 +190,8 @@ class CrossSiteCommandsTest {
     assertArrayEquals(Files.readAllBytes(first), Files.readAllBytes(second));
     assertArrayEquals(Files.readAllBytes(first), Files.readAllBytes(third));
 
-    Run h1 = run("genesis", "hash", "--genesis", first.toString());
-    Run h3 = run("genesis", "hash", "--genesis", third.toString());
+    CliRun h1 = run("genesis", "hash", "--genesis", first.toString());
+    CliRun h3 = run("genesis", "hash", "--genesis", third.toString());
     assertEquals(0, h1.code(), h1.err());
     assertEquals(h1.out(), h3.out());
     String hex = HexFormat.of().formatHex(StateHash.genesis(GenesisFiles.read(first)));
@@ -224,7 +213,7 @@ class CrossSiteCommandsTest {
     Path moved = cards.get(1);
     Files.writeString(
         moved, Files.readString(moved).replace("node1.example.org", "evil.example.org"));
-    Run tampered = assemble(out, cards);
+    CliRun tampered = assemble(out, cards);
     assertEquals(1, tampered.code());
     assertTrue(tampered.err().contains("signature does not verify"), tampered.err());
     assertTrue(tampered.err().contains(moved.toString()), tampered.err());
@@ -240,19 +229,19 @@ class CrossSiteCommandsTest {
         Files.readString(good.get(3))
             .replaceAll("(?s).*\"ed25519PublicKey\": \"([^\"]+)\".*", "$1");
     Files.writeString(good.get(3), Files.readString(good.get(3)).replace(key3, key2));
-    Run pasted = assemble(out, good);
+    CliRun pasted = assemble(out, good);
     assertEquals(1, pasted.code());
     assertTrue(pasted.err().contains("signature does not verify"), pasted.err());
     assertFalse(Files.exists(out));
 
     List<Path> twice = new ArrayList<>(makeSitesIn("third"));
     twice.add(twice.get(0));
-    Run dup = assemble(out, twice);
+    CliRun dup = assemble(out, twice);
     assertEquals(1, dup.code());
     assertTrue(dup.err().contains("appears twice"), dup.err());
     assertFalse(Files.exists(out));
 
-    Run noValidators = assemble(out, List.of(twice.get(4)));
+    CliRun noValidators = assemble(out, List.of(twice.get(4)));
     assertEquals(1, noValidators.code());
     assertTrue(noValidators.err().contains("needs at least one"), noValidators.err());
     assertFalse(Files.exists(out));

@@ -15,15 +15,12 @@ import io.prosima.node.NodeConfig;
 import io.prosima.node.TestChains;
 import io.prosima.node.client.NodeClient;
 import io.prosima.proto.v1.NodeBackupRequest;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * `node backup` asks a running node over gRPC with the home's own key (no other key may), reads a
@@ -32,16 +29,8 @@ import picocli.CommandLine;
 class NodeBackupCommandTest {
   @TempDir Path dir;
 
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = ProsimaCli.newCommandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int code = cli.execute(args);
-    return new Run(code, out.toString(), err.toString());
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   @Test
@@ -52,7 +41,7 @@ class NodeBackupCommandTest {
     try (LedgerNode node = LedgerNode.start(NodeConfig.defaults(home))) {
       await().atMost(Duration.ofSeconds(30)).until(() -> node.core().store().height() >= 1);
 
-      Run r = run("node", "backup", "--home", home.toString(), "--out", running.toString());
+      CliRun r = run("node", "backup", "--home", home.toString(), "--out", running.toString());
       assertEquals(0, r.code(), r.err());
       assertTrue(Files.isRegularFile(running));
       try (Stream<Path> left = Files.list(home.resolve(LedgerNode.BACKUPS_DIR))) {
@@ -71,16 +60,16 @@ class NodeBackupCommandTest {
     }
 
     Path stopped = dir.resolve("stopped.zip");
-    Run r = run("node", "backup", "--home", home.toString(), "--out", stopped.toString());
+    CliRun r = run("node", "backup", "--home", home.toString(), "--out", stopped.toString());
     assertEquals(0, r.code(), r.err());
 
     for (Path file : new Path[] {running, stopped}) {
       Path fresh = dir.resolve("fresh-" + file.getFileName());
       Files.createDirectories(fresh);
       Files.copy(home.resolve(ChainLayout.GENESIS_FILE), fresh.resolve(ChainLayout.GENESIS_FILE));
-      Run ok = run("node", "restore", "--file", file.toString(), "--home", fresh.toString());
+      CliRun ok = run("node", "restore", "--file", file.toString(), "--home", fresh.toString());
       assertEquals(0, ok.code(), ok.err());
-      Run again = run("node", "restore", "--file", file.toString(), "--home", fresh.toString());
+      CliRun again = run("node", "restore", "--file", file.toString(), "--home", fresh.toString());
       assertFalse(again.code() == 0);
       assertTrue(again.err().contains("already has a data/"), again.err());
       assertEquals(1, again.err().strip().lines().count(), "one line: " + again.err());
