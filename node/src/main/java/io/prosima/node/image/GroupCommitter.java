@@ -4,10 +4,12 @@ import io.grpc.StatusRuntimeException;
 import io.prosima.node.client.NodeClient;
 import io.prosima.node.client.TxSigner;
 import io.prosima.proto.v1.Payload;
+import io.prosima.proto.v1.RefusalCode;
 import io.prosima.proto.v1.StatusRequest;
 import io.prosima.proto.v1.SubmitBatchRequest;
 import io.prosima.proto.v1.SubmitBatchResponse;
 import io.prosima.proto.v1.SubmitResponse;
+import io.prosima.proto.v1.Transaction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -27,6 +29,11 @@ final class GroupCommitter implements AutoCloseable {
 
   /** A tx not committed within this many heights of signing expires instead of lingering. */
   static final long EXPIRY_HEIGHTS = 1_000;
+
+  /** Pauses before sending again what a busy node refused: doubling from the first to the last. */
+  static final long BUSY_PAUSE_MS_MIN = 50;
+
+  static final long BUSY_PAUSE_MS_MAX = 2_000;
 
   /** The node's own wait for a commit is the bound; this one only stops a hung call. */
   static final long CALL_DEADLINE_MS = 120_000;
@@ -99,19 +106,58 @@ final class GroupCommitter implements AutoCloseable {
                   nodes.chainId(), nodes.key(), ChainTxs.nextNonce(), height + EXPIRY_HEIGHTS, p));
         }
       }
-      SubmitBatchResponse response =
-          via.submit()
-              .withDeadlineAfter(CALL_DEADLINE_MS, TimeUnit.MILLISECONDS)
-              .submitBatch(batch.build());
+      List<SubmitResponse> response = submitWhileBusy(via, batch.build().getTxsList());
       int at = 0;
       for (Request r : group) {
-        List<SubmitResponse> mine = response.getResultsList().subList(at, at + r.payloads().size());
+        List<SubmitResponse> mine = response.subList(at, at + r.payloads().size());
         at += r.payloads().size();
         r.done().complete(mine);
       }
     } catch (StatusRuntimeException | IndexOutOfBoundsException e) {
       group.forEach(r -> r.done().completeExceptionally(e));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      group.forEach(r -> r.done().completeExceptionally(e));
     }
+  }
+
+  /**
+   * Submits the signed txs and waits for their commit. A busy node admits a prefix of a batch and
+   * refuses the rest as {@code REFUSAL_MEMPOOL_FULL}; the rest (same signatures, nonces still in
+   * order) is sent again after a pause, for as long as the call deadline allows.
+   */
+  private static List<SubmitResponse> submitWhileBusy(NodeClient via, List<Transaction> txs)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CALL_DEADLINE_MS);
+    List<SubmitResponse> results = new ArrayList<>(txs.size());
+    long pauseMs = BUSY_PAUSE_MS_MIN;
+    while (true) {
+      List<Transaction> rest = txs.subList(results.size(), txs.size());
+      long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+      SubmitBatchResponse response =
+          via.submit()
+              .withDeadlineAfter(Math.max(1, leftMs), TimeUnit.MILLISECONDS)
+              .submitBatch(
+                  SubmitBatchRequest.newBuilder().addAllTxs(rest).setWaitForCommit(true).build());
+      int busyAt = firstBusy(response.getResultsList());
+      if (busyAt < 0 || System.nanoTime() + pauseMs * 1_000_000 - deadline > 0) {
+        results.addAll(response.getResultsList());
+        return results;
+      }
+      results.addAll(response.getResultsList().subList(0, busyAt));
+      Thread.sleep(pauseMs);
+      pauseMs = Math.min(BUSY_PAUSE_MS_MAX, pauseMs * 2);
+    }
+  }
+
+  /** The index of the first tx refused because the node was busy, or -1. */
+  private static int firstBusy(List<SubmitResponse> results) {
+    for (int i = 0; i < results.size(); i++) {
+      if (results.get(i).getCode() == RefusalCode.REFUSAL_MEMPOOL_FULL) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   @Override

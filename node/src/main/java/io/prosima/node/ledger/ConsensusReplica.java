@@ -411,7 +411,7 @@ public final class ConsensusReplica {
             EvidenceTxs.payload(evidence));
     List<Transaction> txs = List.of(tx);
     // One transaction: admitted on this thread; admission passes it on to peers.
-    TxAdmission.Admitted r = admission.admit(txs, admission.hashAll(txs));
+    TxAdmission.Admitted r = admission.admitOwn(txs);
     if (r.refusals()[0] != null) {
       log.info("evidence not admitted: {}", r.refusals()[0].message());
     }
