@@ -161,6 +161,21 @@ public final class CompactProposals {
     return null;
   }
 
+  /**
+   * Whether a compact proposal for (height, round) signed as {@code proposer}'s waits for fetched
+   * transactions. Its signature cannot be checked before it is whole, so a neighbour could fake
+   * one: the caller must bound what it grants on this (one extension per round).
+   */
+  public synchronized boolean waitingFor(long height, int round, ByteString proposer) {
+    for (Pending p : pending.values()) {
+      Proposal q = p.compact.getProposal();
+      if (q.getHeight() == height && q.getRound() == round && q.getProposer().equals(proposer)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   synchronized int pendingCount() {
     return pending.size();
   }

@@ -286,7 +286,21 @@ public final class ConsensusDriver implements AutoCloseable {
         } else if (in instanceof Event.TimeoutFired t) {
           long height = replica.coreHeight();
           int roundBefore = replica.round();
+          var stepBefore = replica.step();
           replica.onTimeout(t, now);
+          if (replica.coreHeight() == height
+              && replica.round() == roundBefore
+              && replica.step() != stepBefore) {
+            // Why a round fails: a PROPOSE timeout means this node prevoted nil (no valid
+            // proposal in time), a PREVOTE one that it precommitted nil.
+            log.info(
+                "height {} round {}: {} timeout fired, voting nil ({} compact proposals waiting"
+                    + " for fetched transactions)",
+                height,
+                roundBefore,
+                t.step(),
+                intake.proposalsBeingFetched());
+          }
           if (replica.coreHeight() == height && replica.round() > roundBefore) {
             // Rare and telling: an operator (or a benchmark) sees which step of which height
             // waited out its timeout; a height's commit line says only the round it ended in.

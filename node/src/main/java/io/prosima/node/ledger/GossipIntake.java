@@ -42,6 +42,7 @@ public final class GossipIntake {
   public GossipIntake(ConsensusReplica replica) {
     this.replica = replica;
     this.compacts = new CompactProposals(replica::pendingTx, replica.blockTxsMax());
+    replica.watchFetches(compacts::waitingFor);
   }
 
   /** A gossip body from {@code neighbour}, seen for the first time: whether p2p relays it. */
@@ -103,6 +104,11 @@ public final class GossipIntake {
       }
     }
     return found;
+  }
+
+  /** Compact proposals waiting for fetched transactions (for diagnostics). */
+  public int proposalsBeingFetched() {
+    return compacts.pendingCount();
   }
 
   private Verdict consensus(ConsensusMessage m, Sink sink) {

@@ -1,6 +1,7 @@
 package io.prosima.node.ledger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -94,6 +95,27 @@ class CompactProposalsTest {
     assertEquals(full.toByteString(), done.get(0).full().toByteString());
     assertEquals(c, done.get(0).compact().getCompactProposal());
     assertNotNull(compacts.recent(hash(tx(1))), "kept to answer our own neighbours' fetches");
+  }
+
+  @Test
+  void aProposalIsSeenAsBeingFetchedForItsHeightRoundAndProposerUntilItIsWhole() {
+    ByteString proposer = ByteString.copyFromUtf8("proposer");
+    ConsensusMessage full = proposal(List.of(tx(1)));
+    full =
+        full.toBuilder()
+            .setProposal(full.getProposal().toBuilder().setRound(2).setProposer(proposer))
+            .build();
+    BlockMemo.rememberTxHashes(full.getProposal().getBlock(), List.of(TxCodec.hash(tx(1))));
+    CompactProposal c = CompactProposals.wire(full).getCompactProposal();
+
+    compacts.receive(c, NEIGHBOUR, 0);
+
+    assertTrue(compacts.waitingFor(7, 2, proposer));
+    assertFalse(compacts.waitingFor(7, 1, proposer), "another round");
+    assertFalse(compacts.waitingFor(8, 2, proposer), "another height");
+    assertFalse(compacts.waitingFor(7, 2, NEIGHBOUR), "signed as someone else");
+    compacts.fetched(NEIGHBOUR, List.of(tx(1)), 1);
+    assertFalse(compacts.waitingFor(7, 2, proposer), "whole now");
   }
 
   @Test
