@@ -162,6 +162,9 @@ public final class LedgerBenchmark {
 
   static final long BUSY_PAUSE_MS_MAX = 640;
 
+  /** A flood client's batch shrinks to what a busy node took, down to this many txs. */
+  static final int BUSY_BATCH_TXS_MIN = 20;
+
   /** The index of the first tx a busy node refused (MEMPOOL_FULL), or -1. */
   static int firstBusy(List<SubmitResponse> results) {
     for (int i = 0; i < results.size(); i++) {
@@ -275,6 +278,7 @@ public final class LedgerBenchmark {
                 // would measure the handshakes.
                 Map<String, NodeClient> byNode = new HashMap<>();
                 long pause = BUSY_PAUSE_MS_MIN;
+                int sendTxs = options.batchTxs();
                 try {
                   for (int s = client; s < perSigner.size(); s += options.clients()) {
                     String address = addressOf(addresses, s);
@@ -285,8 +289,7 @@ public final class LedgerBenchmark {
                     }
                     List<Transaction> txs = perSigner.get(s);
                     for (int i = 0; i < txs.size(); ) {
-                      List<Transaction> batch =
-                          txs.subList(i, Math.min(txs.size(), i + options.batchTxs()));
+                      List<Transaction> batch = txs.subList(i, Math.min(txs.size(), i + sendTxs));
                       SubmitBatchResponse r =
                           node.submit()
                               .submitBatch(
@@ -302,9 +305,12 @@ public final class LedgerBenchmark {
                             busyAt == 0
                                 ? Math.min(BUSY_PAUSE_MS_MAX, pause * 2)
                                 : BUSY_PAUSE_MS_MIN;
+                        // Send about what fitted: a refused tx still costs the node its parse.
+                        sendTxs = Math.max(BUSY_BATCH_TXS_MIN, busyAt == 0 ? sendTxs / 2 : busyAt);
                         Thread.sleep(pause);
                       } else {
                         pause = BUSY_PAUSE_MS_MIN;
+                        sendTxs = Math.min(options.batchTxs(), sendTxs * 2);
                       }
                       i += results.size();
                       for (SubmitResponse sr : results) {
