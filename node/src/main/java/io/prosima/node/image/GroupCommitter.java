@@ -126,7 +126,7 @@ final class GroupCommitter implements AutoCloseable {
    * refuses the rest as {@code REFUSAL_MEMPOOL_FULL}; the rest (same signatures, nonces still in
    * order) is sent again after a pause, for as long as the call deadline allows.
    */
-  private static List<SubmitResponse> submitWhileBusy(NodeClient via, List<Transaction> txs)
+  static List<SubmitResponse> submitWhileBusy(NodeClient via, List<Transaction> txs)
       throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CALL_DEADLINE_MS);
     List<SubmitResponse> results = new ArrayList<>(txs.size());
