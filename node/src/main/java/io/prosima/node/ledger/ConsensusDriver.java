@@ -81,6 +81,8 @@ public final class ConsensusDriver implements AutoCloseable {
   private volatile int round;
   private volatile long blocksSynced;
   private final AtomicLong dropped = new AtomicLong();
+  private final AtomicLong txsFetchAsked = new AtomicLong();
+  private final AtomicLong txsFetchAnswered = new AtomicLong();
 
   public ConsensusDriver(
       LedgerCore core, TxAdmission admission, KeyFile key, BftConfig config, Clock clock)
@@ -162,6 +164,7 @@ public final class ConsensusDriver implements AutoCloseable {
 
   /** Transactions a neighbour sent for our fetch (p2p thread). */
   public void onTxsFetched(ByteString neighbour, List<Transaction> txs) {
+    txsFetchAnswered.addAndGet(txs.size());
     intake.onTxsFetched(neighbour, txs, System.nanoTime(), sink);
   }
 
@@ -217,6 +220,7 @@ public final class ConsensusDriver implements AutoCloseable {
     @Override
     public void fetch(List<ByteString> txHashes) {
       log.debug("fetching {} transactions of a compact proposal", txHashes.size());
+      txsFetchAsked.addAndGet(txHashes.size());
       fetcher.accept(txHashes);
     }
 
@@ -257,6 +261,16 @@ public final class ConsensusDriver implements AutoCloseable {
 
   public long blocksSynced() {
     return blocksSynced;
+  }
+
+  /** Transaction hashes this node asked its neighbours for, to complete compact proposals. */
+  public long txsFetchAsked() {
+    return txsFetchAsked.get();
+  }
+
+  /** Transactions neighbours sent in answer to those fetches (each neighbour answers). */
+  public long txsFetchAnswered() {
+    return txsFetchAnswered.get();
   }
 
   /** Peer inputs dropped: refused by the core, or over a queue bound. */

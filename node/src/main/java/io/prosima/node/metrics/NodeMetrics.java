@@ -127,6 +127,17 @@ public final class NodeMetrics implements LedgerEvents, FragmentEvents, AutoClos
         .help("Peer consensus messages and tx batches refused by the core or over a queue bound")
         .callback(cb -> cb.call(consensus.dropped()))
         .register(registry);
+    CounterWithCallback.builder()
+        .name("prosima_consensus_txs_fetch_asked_total")
+        .help("Transactions of compact proposals missing from the mempool, asked of neighbours")
+        .callback(cb -> cb.call(consensus.txsFetchAsked()))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("prosima_consensus_txs_fetch_answered_total")
+        .help(
+            "Transactions neighbours sent in answer to this node's fetches (all neighbours answer)")
+        .callback(cb -> cb.call(consensus.txsFetchAnswered()))
+        .register(registry);
   }
 
   /** Overlay gauges and counters, read from the p2p layer's statistics at each scrape. */

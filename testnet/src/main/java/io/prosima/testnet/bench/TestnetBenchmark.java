@@ -81,9 +81,14 @@ public final class TestnetBenchmark {
       new LedgerBenchmark(options, out)
           .runAgainst(endpoints, net.genesis(), signers, net.clientKey("auditor-0"));
       out.println();
+      List<String> names = new ArrayList<>();
+      List<String> metrics = new ArrayList<>();
       for (NodeStatus s : net.status()) {
         out.printf("  %s  height %d  tip %s%n", s.name(), s.height(), s.tip());
+        names.add(s.name());
+        metrics.add(s.metrics());
       }
+      NodeTraffic.print(names, metrics, out);
     } finally {
       net.stopAll();
       if (keepIn != null) {
