@@ -1,0 +1,73 @@
+package io.prosima.imaging.tamper;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One benchmark case after verification: what was done, which tiles it changed (content hash
+ * differs), the shipped verifier's flagged tiles, and the per-tile scores from which the
+ * training-threshold verifier and the pHash baseline flag tiles.
+ *
+ * @param group report class, e.g. "splice 16px" or "jpeg q90"
+ * @param placement "inside" or "border" for malicious cases, "" for benign ones
+ * @param benign a benign (whole-image) change
+ * @param editedTiles tiles whose content hash differs from the fingerprint's, ascending
+ * @param shippedFlags tiles the shipped verifier calls TAMPERED, ascending
+ * @param cosines per tile, E-cosine to the anchored latent; NaN where not computed (unchanged tile)
+ * @param hamming per tile, pHash Hamming distance to the clean tile's hash (0 when unchanged)
+ */
+public record ScoredCase(
+    String group,
+    String placement,
+    boolean benign,
+    List<Integer> editedTiles,
+    List<Integer> shippedFlags,
+    double[] cosines,
+    int[] hamming) {
+
+  /** Lowest cosine over the changed tiles; 1 when no tile changed. */
+  public double minCosine() {
+    double min = 1;
+    for (double c : cosines) {
+      if (!Double.isNaN(c)) {
+        min = Math.min(min, c);
+      }
+    }
+    return min;
+  }
+
+  public int maxHamming() {
+    int max = 0;
+    for (int h : hamming) {
+      max = Math.max(max, h);
+    }
+    return max;
+  }
+
+  /** Tiles whose cosine is below {@code threshold} (the verifier's rule at another threshold). */
+  public List<Integer> flaggedByCosine(double threshold) {
+    List<Integer> out = new ArrayList<>();
+    for (int i = 0; i < cosines.length; i++) {
+      if (cosines[i] < threshold) {
+        out.add(i);
+      }
+    }
+    return out;
+  }
+
+  /** Tiles whose pHash distance is above {@code threshold}. */
+  public List<Integer> flaggedByHamming(double threshold) {
+    List<Integer> out = new ArrayList<>();
+    for (int i = 0; i < hamming.length; i++) {
+      if (hamming[i] > threshold) {
+        out.add(i);
+      }
+    }
+    return out;
+  }
+
+  /** Detected: some tile flagged. Localised: every edited tile among the flagged ones. */
+  public static boolean localised(List<Integer> edited, List<Integer> flagged) {
+    return !flagged.isEmpty() && flagged.containsAll(edited);
+  }
+}
