@@ -15,6 +15,7 @@ import java.util.List;
  * @param shippedFlags tiles the shipped verifier calls TAMPERED, ascending
  * @param cosines per tile, E-cosine to the anchored latent; NaN where not computed (unchanged tile)
  * @param hamming per tile, pHash Hamming distance to the clean tile's hash (0 when unchanged)
+ * @param anatomyHamming as {@code hamming}, but 0 on tiles that were background in the clean image
  */
 public record ScoredCase(
     String group,
@@ -23,7 +24,8 @@ public record ScoredCase(
     List<Integer> editedTiles,
     List<Integer> shippedFlags,
     double[] cosines,
-    int[] hamming) {
+    int[] hamming,
+    int[] anatomyHamming) {
 
   /** Lowest cosine over the changed tiles; 1 when no tile changed. */
   public double minCosine() {
@@ -37,8 +39,16 @@ public record ScoredCase(
   }
 
   public int maxHamming() {
+    return max(hamming);
+  }
+
+  public int maxAnatomyHamming() {
+    return max(anatomyHamming);
+  }
+
+  private static int max(int[] values) {
     int max = 0;
-    for (int h : hamming) {
+    for (int h : values) {
       max = Math.max(max, h);
     }
     return max;
@@ -57,9 +67,18 @@ public record ScoredCase(
 
   /** Tiles whose pHash distance is above {@code threshold}. */
   public List<Integer> flaggedByHamming(double threshold) {
+    return above(hamming, threshold);
+  }
+
+  /** Tiles with anatomy whose pHash distance is above {@code threshold}. */
+  public List<Integer> flaggedByAnatomyHamming(double threshold) {
+    return above(anatomyHamming, threshold);
+  }
+
+  private static List<Integer> above(int[] values, double threshold) {
     List<Integer> out = new ArrayList<>();
-    for (int i = 0; i < hamming.length; i++) {
-      if (hamming[i] > threshold) {
+    for (int i = 0; i < values.length; i++) {
+      if (values[i] > threshold) {
         out.add(i);
       }
     }

@@ -18,12 +18,13 @@ import java.util.Random;
 /**
  * `prosima bench tamper`: every slice is fingerprinted as ingest does (content hashes and E's
  * latents) plus a pHash per tile; then benign copies and malicious edits ({@link TamperCases}) are
- * checked by the shipped {@link ImageVerifier} and scored for the two re-thresholded detectors.
+ * checked by the shipped {@link ImageVerifier} and scored for the re-thresholded detectors.
  *
  * <p>Thresholds are chosen on the <b>training</b> slices' benign copies only (at most {@link
- * #FALSE_ALARM_RATE_MAX} of them flagged): the verifier's cosine rule at a new threshold, and the
- * pHash baseline's Hamming distance. Every reported rate is on the <b>validation</b> slices, which
- * no choice here has seen. The shipped verifier keeps its compiled threshold.
+ * #FALSE_ALARM_RATE_MAX} of them flagged): the verifier's cosine rule at a new threshold, the pHash
+ * baseline's Hamming distance, and the same on tiles that were not background. Every reported rate
+ * is on the <b>validation</b> slices, which no choice here has seen. The shipped verifier keeps its
+ * compiled threshold.
  */
 public final class TamperBenchmark {
   /** Issue 13's operating point: at most 0.5 % of benign images flagged. */
@@ -45,12 +46,15 @@ public final class TamperBenchmark {
       int trainCosineFalseAlarms,
       double hammingThreshold,
       int trainHammingFalseAlarms,
+      double anatomyHammingThreshold,
+      int trainAnatomyHammingFalseAlarms,
       int trainShippedFalseAlarms,
       List<ScoredCase> validation,
       int noOpCases) {}
 
   /** The fingerprint of a clean slice: grid, leaves (as ingest makes them), pHash per tile. */
-  private record Anchored(GrayImage clean, TileGrid grid, List<TileLeaf> leaves, long[] phash) {}
+  private record Anchored(
+      GrayImage clean, TileGrid grid, List<TileLeaf> leaves, long[] phash, boolean[] background) {}
 
   /**
    * Runs the benchmark on {@code data}'s slices; {@code maxSlices} &gt; 0 keeps only that many
@@ -83,14 +87,17 @@ public final class TamperBenchmark {
     }
     double[] trainCos = new double[trainCases.size()];
     double[] trainHam = new double[trainCases.size()];
+    double[] trainAnatomyHam = new double[trainCases.size()];
     int shippedFa = 0;
     for (int i = 0; i < trainCases.size(); i++) {
       trainCos[i] = -trainCases.get(i).minCosine(); // higher = more suspicious
       trainHam[i] = trainCases.get(i).maxHamming();
+      trainAnatomyHam[i] = trainCases.get(i).maxAnatomyHamming();
       shippedFa += trainCases.get(i).shippedFlags().isEmpty() ? 0 : 1;
     }
     double cosNeg = FalseAlarmThreshold.choose(trainCos, FALSE_ALARM_RATE_MAX);
     double ham = FalseAlarmThreshold.choose(trainHam, FALSE_ALARM_RATE_MAX);
+    double anatomyHam = FalseAlarmThreshold.choose(trainAnatomyHam, FALSE_ALARM_RATE_MAX);
 
     // 2. Every case on validation slices.
     List<ScoredCase> cases = new ArrayList<>();
@@ -122,6 +129,8 @@ public final class TamperBenchmark {
         FalseAlarmThreshold.above(trainCos, cosNeg),
         ham,
         FalseAlarmThreshold.above(trainHam, ham),
+        anatomyHam,
+        FalseAlarmThreshold.above(trainAnatomyHam, anatomyHam),
         shippedFa,
         cases,
         noOps);
@@ -132,10 +141,13 @@ public final class TamperBenchmark {
     List<TileLeaf> leaves = TileHashes.leaves(clean, model.latents(clean));
     GrayImage padded = grid.pad(clean);
     long[] phash = new long[grid.tileCount()];
+    boolean[] background = new boolean[grid.tileCount()];
     for (int i = 0; i < phash.length; i++) {
-      phash[i] = TilePerceptualHash.of(grid.tile(padded, i));
+      float[] tile = grid.tile(padded, i);
+      phash[i] = TilePerceptualHash.of(tile);
+      background[i] = TilePerceptualHash.isBackground(tile);
     }
-    return new Anchored(clean, grid, leaves, phash);
+    return new Anchored(clean, grid, leaves, phash, background);
   }
 
   private static ScoredCase score(
@@ -152,6 +164,7 @@ public final class TamperBenchmark {
     List<Integer> edits = new ArrayList<>();
     double[] cos = new double[n];
     int[] ham = new int[n];
+    int[] anatomyHam = new int[n];
     for (int i = 0; i < n; i++) {
       TileCheck c = r.tiles().get(i);
       cos[i] = c.cosine();
@@ -160,9 +173,10 @@ public final class TamperBenchmark {
         ham[i] =
             TilePerceptualHash.distance(
                 a.phash()[i], TilePerceptualHash.of(a.grid().tile(padded, i)));
+        anatomyHam[i] = a.background()[i] ? 0 : ham[i];
       }
     }
-    return new ScoredCase(group, placement, benign, edits, r.tamperedTiles(), cos, ham);
+    return new ScoredCase(group, placement, benign, edits, r.tamperedTiles(), cos, ham, anatomyHam);
   }
 
   /** One stream per slice, so a case does not depend on how many slices ran before it. */

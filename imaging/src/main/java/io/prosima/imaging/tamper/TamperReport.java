@@ -17,7 +17,8 @@ public final class TamperReport {
     return List.of(
         ScoredCase::shippedFlags,
         c -> c.flaggedByCosine(r.cosineThreshold()),
-        c -> c.flaggedByHamming(r.hammingThreshold()));
+        c -> c.flaggedByHamming(r.hammingThreshold()),
+        c -> c.flaggedByAnatomyHamming(r.anatomyHammingThreshold()));
   }
 
   static final String[] DETECTORS = {"shipped verifier", "verifier, train thr", "pHash baseline"};
@@ -39,7 +40,8 @@ public final class TamperReport {
             "thresholds for <= %.1f%% false alarms on %d benign training images:%n"
                 + "  shipped verifier: cosine < %.4f (compiled; flags %d of them)%n"
                 + "  verifier, train thr: cosine < %.4f (flags %d)%n"
-                + "  pHash baseline: Hamming distance > %.0f of 63 bits (flags %d)%n%n",
+                + "  pHash baseline: Hamming distance > %.0f of 63 bits (flags %d)%n"
+                + "  pHash, anatomy (tiles that were background ignored): Hamming > %.0f (flags %d)%n%n",
             100 * TamperBenchmark.FALSE_ALARM_RATE_MAX,
             r.trainBenignImages(),
             ImageVerifier.COSINE_MIN,
@@ -47,26 +49,31 @@ public final class TamperReport {
             r.cosineThreshold(),
             r.trainCosineFalseAlarms(),
             r.hammingThreshold(),
-            r.trainHammingFalseAlarms()));
+            r.trainHammingFalseAlarms(),
+            r.anatomyHammingThreshold(),
+            r.trainAnatomyHammingFalseAlarms()));
     var det = detectors(r);
     String head =
         String.format(
             Locale.ROOT,
-            "%-22s %-6s %5s | %-15s | %-19s | %-15s%n",
+            "%-22s %-6s %5s | %-15s | %-19s | %-15s | %-15s%n",
             "malicious (validation)",
             "where",
             "n",
             DETECTORS[0],
             DETECTORS[1],
-            DETECTORS[2]);
+            DETECTORS[2],
+            DETECTORS[3]);
     b.append(head);
     b.append(
         String.format(
             Locale.ROOT,
-            "%-22s %-6s %5s | %7s %7s | %9s %9s | %7s %7s%n",
+            "%-22s %-6s %5s | %7s %7s | %9s %9s | %7s %7s | %7s %7s%n",
             "",
             "",
             "",
+            "det%",
+            "loc%",
             "det%",
             "loc%",
             "det%",
@@ -102,10 +109,11 @@ public final class TamperReport {
     b.append(
         String.format(
             Locale.ROOT,
-            "%-22s %-6s %5s | %-15s | %-19s | %-15s%n",
+            "%-22s %-6s %5s | %-15s | %-19s | %-15s | %-15s%n",
             "benign (validation)",
             "",
             "n",
+            "false alarm%",
             "false alarm%",
             "false alarm%",
             "false alarm%"));
@@ -147,7 +155,7 @@ public final class TamperReport {
     b.append(
         String.format(
             Locale.ROOT,
-            "%-22s %-6s %5d | %7.1f %7.1f | %9.1f %9.1f | %7.1f %7.1f%n",
+            "%-22s %-6s %5d | %7.1f %7.1f | %9.1f %9.1f | %7.1f %7.1f | %7.1f %7.1f%n",
             group,
             where,
             cases.size(),
@@ -156,7 +164,9 @@ public final class TamperReport {
             100 * rate(cases, det.get(1), false),
             100 * rate(cases, det.get(1), true),
             100 * rate(cases, det.get(2), false),
-            100 * rate(cases, det.get(2), true)));
+            100 * rate(cases, det.get(2), true),
+            100 * rate(cases, det.get(3), false),
+            100 * rate(cases, det.get(3), true)));
   }
 
   private static void benignRow(
@@ -167,13 +177,14 @@ public final class TamperReport {
     b.append(
         String.format(
             Locale.ROOT,
-            "%-22s %-6s %5d | %15.2f | %19.2f | %15.2f%n",
+            "%-22s %-6s %5d | %15.2f | %19.2f | %15.2f | %15.2f%n",
             group,
             "",
             cases.size(),
             100 * rate(cases, det.get(0), false),
             100 * rate(cases, det.get(1), false),
-            100 * rate(cases, det.get(2), false)));
+            100 * rate(cases, det.get(2), false),
+            100 * rate(cases, det.get(3), false)));
   }
 
   /** Fraction of cases flagged at all ({@code localised} false) or with every edited tile. */

@@ -29,6 +29,14 @@ class DetectorScoresTest {
   }
 
   @Test
+  void theGatedBaselineTreatsOnlyEmptyTilesAsBackground() {
+    GrayImage clean = Phantoms.head(0);
+    assertTrue(TilePerceptualHash.isBackground(new float[64 * 64]));
+    assertTrue(!TilePerceptualHash.isBackground(tile(clean, 5))); // inside the head
+    assertTrue(!TilePerceptualHash.isBackground(tile(clean, 1))); // the top of the head
+  }
+
+  @Test
   void theThresholdFlagsAtMostTheAllowedShareOfBenignScores() {
     double[] scores = new double[1000];
     Random random = new Random(2);
