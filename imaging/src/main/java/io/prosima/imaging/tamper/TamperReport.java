@@ -21,7 +21,9 @@ public final class TamperReport {
         c -> c.flaggedByAnatomyHamming(r.anatomyHammingThreshold()));
   }
 
-  static final String[] DETECTORS = {"shipped verifier", "verifier, train thr", "pHash baseline"};
+  static final String[] DETECTORS = {
+    "shipped verifier", "verifier, train thr", "pHash baseline", "pHash, anatomy"
+  };
 
   public static String format(TamperBenchmark.Result r) {
     StringBuilder b = new StringBuilder();
