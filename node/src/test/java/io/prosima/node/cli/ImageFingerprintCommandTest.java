@@ -175,6 +175,91 @@ class ImageFingerprintCommandTest {
         idWithoutChain.err().contains("--id needs --genesis and --key"), idWithoutChain.err());
   }
 
+  @Test
+  void dicomInputIsFingerprintedAndASmallerImageIsTamperedEverywhere() throws Exception {
+    Path dicom = slice.getParent().resolve("../../dicom").normalize();
+    assumeTrue(Files.isRegularFile(dicom.resolve("CT_small.dcm")), "shared DICOM files not found");
+    Path ctFp = dir.resolve("ct.json");
+    Run made =
+        run(
+            "image",
+            "fingerprint",
+            dicom.resolve("CT_small.dcm").toString(),
+            "--out",
+            ctFp.toString());
+    assertEquals(0, made.code(), made.err());
+    assertEquals(4, readAnchor(ctFp).getLeavesCount()); // 128x128: a 2x2 grid
+
+    Run same =
+        run(
+            "image",
+            "verify",
+            dicom.resolve("CT_small.dcm").toString(),
+            "--fingerprint",
+            ctFp.toString());
+    assertTrue(same.out().contains("verdict: AUTHENTIC"), same.out() + same.err());
+
+    Run other =
+        run(
+            "image",
+            "verify",
+            dicom.resolve("MR_small.dcm").toString(),
+            "--fingerprint",
+            ctFp.toString());
+    assertEquals(0, other.code(), other.err());
+    assertTrue(
+        other.out().contains("verdict: TAMPERED (tiles [0, 1, 2, 3]) - image is 64x64"),
+        other.out());
+  }
+
+  @Test
+  void theNiftiSliceOptionsPickTheImageThatIsFingerprintedAndVerified() throws Exception {
+    Path nifti = writeVolume(dir.resolve("v.nii"));
+    Path niiFp = dir.resolve("nii.json");
+    Run made =
+        run("image", "fingerprint", nifti.toString(), "--slice", "0", "--out", niiFp.toString());
+    assertEquals(0, made.code(), made.err());
+
+    Run same =
+        run("image", "verify", nifti.toString(), "--slice", "0", "--fingerprint", niiFp.toString());
+    assertTrue(same.out().contains("verdict: AUTHENTIC"), same.out() + same.err());
+    Run other =
+        run("image", "verify", nifti.toString(), "--slice", "2", "--fingerprint", niiFp.toString());
+    assertEquals(0, other.code(), other.err());
+    assertTrue(
+        other.out().contains("verdict: ") && !other.out().contains("verdict: AUTHENTIC"),
+        other.out());
+  }
+
+  /** A NIfTI-1 volume of 64x64x3 int16 voxels whose three axial slices differ. */
+  private static Path writeVolume(Path file) throws Exception {
+    int side = 64;
+    int depth = 3;
+    java.nio.ByteBuffer b =
+        java.nio.ByteBuffer.allocate(352 + 2 * side * side * depth)
+            .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    b.putInt(0, 348);
+    b.putShort(40, (short) 3);
+    b.putShort(42, (short) side).putShort(44, (short) side).putShort(46, (short) depth);
+    b.putShort(70, (short) 4); // int16
+    b.putShort(72, (short) 16);
+    b.putFloat(108, 352f);
+    b.put(344, (byte) 'n').put(345, (byte) '+').put(346, (byte) '1').put(347, (byte) 0);
+    int at = 352;
+    for (int k = 0; k < depth; k++) {
+      for (int j = 0; j < side; j++) {
+        for (int i = 0; i < side; i++) {
+          // A bright square whose position depends on the slice, on a gradient.
+          boolean square = i >= 10 + 15 * k && i < 30 + 15 * k && j >= 20 && j < 40;
+          b.putShort(at, (short) (i + j + (square ? 800 : 0)));
+          at += 2;
+        }
+      }
+    }
+    Files.write(file, b.array());
+    return file;
+  }
+
   private static ImageAnchor readAnchor(Path file) throws Exception {
     ImageAnchor.Builder b = ImageAnchor.newBuilder();
     JsonFormat.parser().merge(Files.readString(file), b);
