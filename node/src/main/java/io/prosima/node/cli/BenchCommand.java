@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
     subcommands = {
       BenchLedgerCommand.class,
       FragmentsBenchCommand.class,
-      ReconstructBenchCommand.class
+      ReconstructBenchCommand.class,
+      TamperBenchCommand.class
     })
 public final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

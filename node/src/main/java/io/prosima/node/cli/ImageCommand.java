@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       ImageRetrieveCommand.class,
       ImageRekeyCommand.class,
       ImageVerifyCommand.class,
+      ImageFingerprintCommand.class,
       ImageCipherStatsCommand.class,
       ImageReconstructCommand.class,
     })

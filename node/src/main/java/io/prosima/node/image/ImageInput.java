@@ -23,12 +23,20 @@ public record ImageInput(GrayImage unitImage, int sampleBits, String modality) {
 
   /** As above, frame {@code frame} (counted from 1) of a multi-frame DICOM file. */
   public static ImageInput read(Path file, int frame) throws IOException {
+    return read(file, 2, -1, frame);
+  }
+
+  /**
+   * As above, with the NIfTI slice named by {@code axis} and {@code index} (-1: the middle one), as
+   * `image reconstruct` takes them.
+   */
+  public static ImageInput read(Path file, int axis, int index, int frame) throws IOException {
     byte[] head = new byte[132];
     int n;
     try (InputStream in = Files.newInputStream(file)) {
       n = in.readNBytes(head, 0, head.length);
     }
-    GrayImage image = ImageReaders.read(file, 2, -1, frame);
+    GrayImage image = ImageReaders.read(file, axis, index, frame);
     if (isPng(head, n)) {
       // PNG samples are already value / (2^bits - 1): canonical 16-bit tiles hold them exactly.
       int bits = head[PNG_BIT_DEPTH_OFFSET] & 0xFF;

@@ -66,6 +66,14 @@ public final class Models {
               + ModelAnchors.GENERATOR_ID
               + " is not anchored on chain; anchor it first (prosima model anchor)");
     }
+    return openShipped(dir);
+  }
+
+  /**
+   * Opens the models in {@code dir} without a chain (offline fingerprint and verify); the label
+   * names E by its weights hash so a fingerprint file records which E made its latents.
+   */
+  public static Opened openShipped(Path dir) throws IOException {
     byte[] shipped = AnchoredModel.weightsSha256(dir.resolve(ModelExport.ENCODER_DIR));
     return new Opened(
         ImageReconstructor.load(dir),

@@ -1,0 +1,92 @@
+package io.prosima.imaging.tamper;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One benchmark case after verification: what was done, which tiles it changed (content hash
+ * differs), the shipped verifier's flagged tiles, and the per-tile scores from which the
+ * training-threshold verifier and the pHash baseline flag tiles.
+ *
+ * @param group report class, e.g. "splice 16px" or "jpeg q90"
+ * @param placement "inside" or "border" for malicious cases, "" for benign ones
+ * @param benign a benign (whole-image) change
+ * @param editedTiles tiles whose content hash differs from the fingerprint's, ascending
+ * @param shippedFlags tiles the shipped verifier calls TAMPERED, ascending
+ * @param cosines per tile, E-cosine to the anchored latent; NaN where not computed (unchanged tile)
+ * @param hamming per tile, pHash Hamming distance to the clean tile's hash (0 when unchanged)
+ * @param anatomyHamming as {@code hamming}, but 0 on tiles that were background in the clean image
+ */
+public record ScoredCase(
+    String group,
+    String placement,
+    boolean benign,
+    List<Integer> editedTiles,
+    List<Integer> shippedFlags,
+    double[] cosines,
+    int[] hamming,
+    int[] anatomyHamming) {
+
+  /** Lowest cosine over the changed tiles; 1 when no tile changed. */
+  public double minCosine() {
+    double min = 1;
+    for (double c : cosines) {
+      if (!Double.isNaN(c)) {
+        min = Math.min(min, c);
+      }
+    }
+    return min;
+  }
+
+  public int maxHamming() {
+    return max(hamming);
+  }
+
+  public int maxAnatomyHamming() {
+    return max(anatomyHamming);
+  }
+
+  private static int max(int[] values) {
+    int max = 0;
+    for (int h : values) {
+      max = Math.max(max, h);
+    }
+    return max;
+  }
+
+  /** Tiles whose cosine is below {@code threshold} (the verifier's rule at another threshold). */
+  public List<Integer> flaggedByCosine(double threshold) {
+    List<Integer> out = new ArrayList<>();
+    for (int i = 0; i < cosines.length; i++) {
+      if (cosines[i] < threshold) {
+        out.add(i);
+      }
+    }
+    return out;
+  }
+
+  /** Tiles whose pHash distance is above {@code threshold}. */
+  public List<Integer> flaggedByHamming(double threshold) {
+    return above(hamming, threshold);
+  }
+
+  /** Tiles with anatomy whose pHash distance is above {@code threshold}. */
+  public List<Integer> flaggedByAnatomyHamming(double threshold) {
+    return above(anatomyHamming, threshold);
+  }
+
+  private static List<Integer> above(int[] values, double threshold) {
+    List<Integer> out = new ArrayList<>();
+    for (int i = 0; i < values.length; i++) {
+      if (values[i] > threshold) {
+        out.add(i);
+      }
+    }
+    return out;
+  }
+
+  /** Detected: some tile flagged. Localised: every edited tile among the flagged ones. */
+  public static boolean localised(List<Integer> edited, List<Integer> flagged) {
+    return !flagged.isEmpty() && flagged.containsAll(edited);
+  }
+}
