@@ -1,6 +1,5 @@
 package io.prosima.consensus.execution;
 
-import static io.prosima.proto.v1.RefusalCode.REFUSAL_MERKLE_ROOT_MISMATCH;
 import static io.prosima.proto.v1.RefusalCode.REFUSAL_PAYLOAD_INVALID;
 
 import io.prosima.genesis.ValidatorSet;
@@ -17,13 +16,9 @@ import io.prosima.proto.v1.Payload;
 import io.prosima.proto.v1.PlacementInfo;
 import io.prosima.proto.v1.ReconstructionRecord;
 import io.prosima.proto.v1.Role;
-import io.prosima.proto.v1.TileGrid;
-import io.prosima.proto.v1.TileLeaf;
 import io.prosima.proto.v1.TilePlacement;
 import io.prosima.proto.v1.Verdict;
 import io.prosima.proto.v1.VerificationRecord;
-import io.prosima.proto.wire.ImageLeaves;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -32,9 +27,6 @@ import java.util.regex.Pattern;
 /** Well-formedness of payloads, checked without any state. Returns null when well formed. */
 final class PayloadRules {
   static final int ID_CHARS_MAX = 128;
-  static final int GRID_SIDE_TILES_MAX = 64;
-  static final int IMAGE_SIDE_PIXELS_MAX = 16_384;
-  static final int LATENT_BYTES_MAX = 512;
   static final int WRAPPED_KEY_BYTES_MAX = 1024;
   static final int TRAINING_METADATA_CHARS_MAX = 4096;
   static final int METRICS_MAX = 64;
@@ -79,50 +71,11 @@ final class PayloadRules {
     if (badId != null) {
       return badId;
     }
-    TileGrid g = a.getGrid();
-    if (g.getImageWidth() < 1
-        || g.getImageWidth() > IMAGE_SIDE_PIXELS_MAX
-        || g.getImageHeight() < 1
-        || g.getImageHeight() > IMAGE_SIDE_PIXELS_MAX) {
-      return invalid("image size must be 1.." + IMAGE_SIDE_PIXELS_MAX + " pixels per side");
+    Refusal badLeaves = AnchorLeaves.check(a);
+    if (badLeaves != null) {
+      return badLeaves;
     }
-    if (g.getRows() < 1
-        || g.getRows() > GRID_SIDE_TILES_MAX
-        || g.getCols() < 1
-        || g.getCols() > GRID_SIDE_TILES_MAX) {
-      return invalid("tile grid must be 1.." + GRID_SIDE_TILES_MAX + " tiles per side");
-    }
-    if (g.getRows() > g.getImageHeight() || g.getCols() > g.getImageWidth()) {
-      return invalid("tile grid has more tiles than pixels along a side");
-    }
-    int tiles = g.getRows() * g.getCols();
-    if (a.getLeavesCount() != tiles) {
-      return invalid(
-          "grid has " + tiles + " tiles but " + a.getLeavesCount() + " leaves are given");
-    }
-    List<TileLeaf> leaves = a.getLeavesList();
-    for (int i = 0; i < leaves.size(); i++) {
-      TileLeaf leaf = leaves.get(i);
-      if (leaf.getIndex() != i) {
-        return invalid("leaf " + i + " has index " + leaf.getIndex() + "; leaves must be in order");
-      }
-      if (leaf.getContentHash().size() != HASH_BYTES) {
-        return invalid("leaf " + i + ": content_hash must be 32 bytes");
-      }
-      if (leaf.getLatent().size() > LATENT_BYTES_MAX) {
-        return invalid("leaf " + i + ": latent above " + LATENT_BYTES_MAX + " bytes");
-      }
-      float scale = leaf.getLatentScale();
-      if (!Float.isFinite(scale) || scale < 0 || (!leaf.getLatent().isEmpty() && scale == 0)) {
-        return invalid("leaf " + i + ": latent_scale must be finite and positive");
-      }
-    }
-    if (a.getMerkleRoot().size() != HASH_BYTES) {
-      return invalid("merkle_root must be 32 bytes");
-    }
-    if (!Arrays.equals(ImageLeaves.root(leaves), a.getMerkleRoot().toByteArray())) {
-      return Refusal.of(REFUSAL_MERKLE_ROOT_MISMATCH, "merkle_root does not match the leaves");
-    }
+    int tiles = a.getLeavesCount();
     Refusal badStorage = storage(a.getEncryption().getAlgorithm(), a.getPlacement(), false);
     if (badStorage != null) {
       return badStorage;
@@ -187,7 +140,9 @@ final class PayloadRules {
         return invalid("placement nodes must be distinct 32-byte keys");
       }
     }
-    if (p.getTilesCount() == 0 || p.getTilesCount() > GRID_SIDE_TILES_MAX * GRID_SIDE_TILES_MAX) {
+    if (p.getTilesCount() == 0
+        || p.getTilesCount()
+            > AnchorLeaves.GRID_SIDE_TILES_MAX * AnchorLeaves.GRID_SIDE_TILES_MAX) {
       return invalid("placement must list every tile");
     }
     for (int t = 0; t < p.getTilesCount(); t++) {
@@ -345,7 +300,7 @@ final class PayloadRules {
   }
 
   private static Refusal ascendingTiles(List<Integer> tiles, String field) {
-    if (tiles.size() > GRID_SIDE_TILES_MAX * GRID_SIDE_TILES_MAX) {
+    if (tiles.size() > AnchorLeaves.GRID_SIDE_TILES_MAX * AnchorLeaves.GRID_SIDE_TILES_MAX) {
       return invalid(field + " lists too many tiles");
     }
     long previous = -1;

@@ -2,15 +2,16 @@ package io.prosima.node.image;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import io.prosima.consensus.execution.AnchorLeaves;
+import io.prosima.consensus.execution.Refusal;
 import io.prosima.imaging.tiling.TileGrid;
 import io.prosima.proto.v1.ImageAnchor;
+import io.prosima.proto.v1.RefusalCode;
 import io.prosima.proto.v1.TileLeaf;
-import io.prosima.proto.wire.ImageLeaves;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -87,7 +88,12 @@ public final class FingerprintFile {
     return anchor;
   }
 
-  /** The first rule {@code a} breaks, or null when it is a well-formed, self-consistent anchor. */
+  /**
+   * The first rule {@code a} breaks, or null when it is a well-formed, self-consistent anchor: the
+   * grid this tiling makes for the stated size (a rule only a file needs), then the chain's own
+   * rules for the grid, leaves and Merkle root ({@link AnchorLeaves}, the code every validator
+   * runs), and latents no longer than E's.
+   */
   static String problem(ImageAnchor a) {
     var g = a.getGrid();
     int w = g.getImageWidth();
@@ -111,31 +117,17 @@ public final class FingerprintFile {
           + h
           + " image";
     }
-    List<TileLeaf> leaves = a.getLeavesList();
-    if (leaves.size() != grid.tileCount()) {
-      return "grid has " + grid.tileCount() + " tiles but " + leaves.size() + " leaves are given";
+    Refusal chainRule = AnchorLeaves.check(a);
+    if (chainRule != null) {
+      return chainRule.code() == RefusalCode.REFUSAL_MERKLE_ROOT_MISMATCH
+          ? chainRule.message() + " (the file was altered or damaged)"
+          : chainRule.message();
     }
+    List<TileLeaf> leaves = a.getLeavesList();
     for (int i = 0; i < leaves.size(); i++) {
-      TileLeaf leaf = leaves.get(i);
-      if (leaf.getIndex() != i) {
-        return "leaf " + i + " has index " + leaf.getIndex() + "; leaves must be in order";
-      }
-      if (leaf.getContentHash().size() != HASH_BYTES) {
-        return "leaf " + i + ": content_hash must be " + HASH_BYTES + " bytes";
-      }
-      if (leaf.getLatent().size() > LATENT_BYTES_MAX) {
+      if (leaves.get(i).getLatent().size() > LATENT_BYTES_MAX) {
         return "leaf " + i + ": latent above " + LATENT_BYTES_MAX + " bytes";
       }
-      float scale = leaf.getLatentScale();
-      if (!Float.isFinite(scale) || scale < 0 || (!leaf.getLatent().isEmpty() && scale == 0)) {
-        return "leaf " + i + ": latent_scale must be finite and positive";
-      }
-    }
-    if (a.getMerkleRoot().size() != HASH_BYTES) {
-      return "merkle_root must be " + HASH_BYTES + " bytes";
-    }
-    if (!Arrays.equals(ImageLeaves.root(leaves), a.getMerkleRoot().toByteArray())) {
-      return "merkle_root does not match the leaves (the file was altered or damaged)";
     }
     return null;
   }
