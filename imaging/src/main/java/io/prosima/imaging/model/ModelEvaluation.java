@@ -19,8 +19,9 @@ import java.util.Random;
  * (whole 256x256 image, data range 1), mean tile-embedding cosine against the clean tiles (all
  * under the full model's E) and latency per image.
  *
- * <p>Noise: Gaussian with the given sigma, seeded per slice and sigma, not clipped (the models were
- * trained on unclipped noise). Variants:
+ * <p>Noise: Gaussian or Rician (the magnitude noise of MR images, which lifts the dark background;
+ * the models were trained on Gaussian noise only) with the given sigma, seeded per slice, kind and
+ * sigma, not clipped (the models were trained on unclipped noise). Variants:
  *
  * <ul>
  *   <li>{@code G pixel-loss only}: trained with L1 only, run with zero latents.
@@ -34,7 +35,27 @@ import java.util.Random;
 public final class ModelEvaluation {
   /** One table row. */
   public record Row(
-      double sigma, String variant, double psnrDb, double ssim, double cosine, double msPerImage) {}
+      Noise noise, String variant, double psnrDb, double ssim, double cosine, double msPerImage) {}
+
+  /** A noise of the table: its kind and sigma. */
+  public record Noise(Kind kind, double sigma) {
+    public enum Kind {
+      GAUSSIAN,
+      RICIAN
+    }
+
+    float[] apply(float[] clean, Random random) {
+      return kind == Kind.GAUSSIAN
+          ? Corruptions.gaussian(clean, sigma, random)
+          : Corruptions.rician(clean, sigma, random);
+    }
+
+    /** "gauss 0.05", "rician 0.02". */
+    public String label() {
+      return String.format(
+          Locale.ROOT, "%s %.2f", kind == Kind.GAUSSIAN ? "gauss" : "rician", sigma);
+    }
+  }
 
   private ModelEvaluation() {}
 
@@ -44,7 +65,7 @@ public final class ModelEvaluation {
    */
   public static List<Row> run(
       List<GrayImage> validation,
-      double[] sigmas,
+      List<Noise> noises,
       ImageReconstructor full,
       ImageReconstructor pixelOnly,
       ImageReconstructor noConditioning,
@@ -52,7 +73,8 @@ public final class ModelEvaluation {
       PrintStream progress)
       throws IOException {
     List<Row> rows = new ArrayList<>();
-    for (double sigma : sigmas) {
+    for (Noise noise : noises) {
+      double sigma = noise.sigma();
       Acc noisy = new Acc();
       Acc pixel = new Acc();
       Acc nocond = new Acc();
@@ -61,10 +83,12 @@ public final class ModelEvaluation {
       for (int s = 0; s < validation.size(); s++) {
         GrayImage clean = validation.get(s);
         TileGrid grid = TileGrid.of(clean);
-        Random random = new Random(seed * 1_000_003L + s * 31L + Math.round(sigma * 1e6));
+        // Gaussian rows keep the seeds they always had, so earlier tables stay comparable.
+        long kindSalt = noise.kind() == Noise.Kind.GAUSSIAN ? 0 : 0x5EED_0000_0000L;
+        Random random =
+            new Random(seed * 1_000_003L + s * 31L + Math.round(sigma * 1e6) + kindSalt);
         GrayImage input =
-            new GrayImage(
-                clean.width(), clean.height(), Corruptions.gaussian(clean.pixels(), sigma, random));
+            new GrayImage(clean.width(), clean.height(), noise.apply(clean.pixels(), random));
         float[][] cleanEmb = full.embed(tiles(grid, clean));
         List<float[]> zeros = new ArrayList<>();
         for (int i = 0; i < grid.tileCount(); i++) {
@@ -93,14 +117,14 @@ public final class ModelEvaluation {
         fromInput.add(clean, out, full, cleanEmb, grid, (System.nanoTime() - t0) / 1e6);
         if (progress != null && (s + 1) % 10 == 0) {
           progress.printf(
-              Locale.ROOT, "eval sigma %.2f: %d/%d slices%n", sigma, s + 1, validation.size());
+              Locale.ROOT, "eval %s: %d/%d slices%n", noise.label(), s + 1, validation.size());
         }
       }
-      rows.add(noisy.row(sigma, "noisy input"));
-      rows.add(pixel.row(sigma, "G pixel-loss only"));
-      rows.add(nocond.row(sigma, "G all losses, no z"));
-      rows.add(anchored.row(sigma, "full G, z* anchored"));
-      rows.add(fromInput.row(sigma, "full G, z from input"));
+      rows.add(noisy.row(noise, "noisy input"));
+      rows.add(pixel.row(noise, "G pixel-loss only"));
+      rows.add(nocond.row(noise, "G all losses, no z"));
+      rows.add(anchored.row(noise, "full G, z* anchored"));
+      rows.add(fromInput.row(noise, "full G, z from input"));
     }
     return rows;
   }
@@ -111,13 +135,14 @@ public final class ModelEvaluation {
     sb.append(
         String.format(
             Locale.ROOT,
-            "Validation: %d slices (indices 120-149, 230-259), Gaussian noise, 256x256%n",
+            "Validation: %d slices (indices 120-149, 230-259), 256x256; models trained on Gaussian"
+                + " noise only%n",
             slices));
     sb.append(
         String.format(
             Locale.ROOT,
-            "%-6s %-22s %9s %7s %8s %12s%n",
-            "sigma",
+            "%-11s %-22s %9s %7s %8s %12s%n",
+            "noise",
             "variant",
             "PSNR dB",
             "SSIM",
@@ -127,14 +152,18 @@ public final class ModelEvaluation {
       if (Double.isNaN(r.psnrDb())) {
         sb.append(
             String.format(
-                Locale.ROOT, "%-6.2f %-22s %s%n", r.sigma(), r.variant(), "not trained (missing)"));
+                Locale.ROOT,
+                "%-11s %-22s %s%n",
+                r.noise().label(),
+                r.variant(),
+                "not trained (missing)"));
         continue;
       }
       sb.append(
           String.format(
               Locale.ROOT,
-              "%-6.2f %-22s %9.2f %7.4f %8.4f %12s%n",
-              r.sigma(),
+              "%-11s %-22s %9.2f %7.4f %8.4f %12s%n",
+              r.noise().label(),
               r.variant(),
               r.psnrDb(),
               r.ssim(),
@@ -184,9 +213,9 @@ public final class ModelEvaluation {
       n++;
     }
 
-    Row row(double sigma, String variant) {
+    Row row(Noise noise, String variant) {
       if (n == 0) {
-        return new Row(sigma, variant, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+        return new Row(noise, variant, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
       }
       double median = Double.NaN;
       if (!ms.isEmpty()) {
@@ -194,7 +223,7 @@ public final class ModelEvaluation {
         Arrays.sort(sorted);
         median = sorted[sorted.length / 2];
       }
-      return new Row(sigma, variant, psnr / n, ssim / n, cosine / n, median);
+      return new Row(noise, variant, psnr / n, ssim / n, cosine / n, median);
     }
   }
 }

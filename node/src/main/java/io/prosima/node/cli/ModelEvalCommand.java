@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -29,9 +30,18 @@ public final class ModelEvalCommand implements Callable<Integer> {
   @Option(
       names = "--sigma",
       split = ",",
-      defaultValue = "0.02,0.05,0.10",
+      defaultValue = "0.02,0.05,0.10,0.15",
       description = "Gaussian noise levels (default ${DEFAULT-VALUE}).")
   double[] sigmas;
+
+  @Option(
+      names = "--rician",
+      split = ",",
+      defaultValue = "0.02,0.05",
+      description =
+          "Rician noise levels, the magnitude noise of MR images (default ${DEFAULT-VALUE};"
+              + " empty for none).")
+  double[] ricianSigmas;
 
   @Option(names = "--models", description = "Models directory (default: the shipped models).")
   Path models;
@@ -63,10 +73,27 @@ public final class ModelEvalCommand implements Callable<Integer> {
         ImageReconstructor pixel = loadIfPresent(ShippedModels.ablation(dir, "pixel"));
         ImageReconstructor nocond = loadIfPresent(ShippedModels.ablation(dir, "nocond"))) {
       List<ModelEvaluation.Row> rows =
-          ModelEvaluation.run(val, sigmas, full, pixel, nocond, seed, System.err);
+          ModelEvaluation.run(val, noises(), full, pixel, nocond, seed, System.err);
       System.out.print(ModelEvaluation.format(rows, val.size()));
     }
     return 0;
+  }
+
+  private List<ModelEvaluation.Noise> noises() {
+    List<ModelEvaluation.Noise> noises = new ArrayList<>();
+    for (double s : sigmas) {
+      noises.add(new ModelEvaluation.Noise(ModelEvaluation.Noise.Kind.GAUSSIAN, s));
+    }
+    for (double s : ricianSigmas == null ? new double[0] : ricianSigmas) {
+      noises.add(new ModelEvaluation.Noise(ModelEvaluation.Noise.Kind.RICIAN, s));
+    }
+    for (ModelEvaluation.Noise n : noises) {
+      if (!(n.sigma() > 0 && n.sigma() <= 1)) {
+        throw new CommandLine.ParameterException(
+            new CommandLine(this), "noise sigma must be in (0, 1]: " + n.sigma());
+      }
+    }
+    return noises;
   }
 
   private static ImageReconstructor loadIfPresent(Path dir) throws java.io.IOException {
