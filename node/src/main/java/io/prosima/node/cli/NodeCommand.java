@@ -21,7 +21,12 @@ import picocli.CommandLine.Option;
     name = "node",
     mixinStandardHelpOptions = true,
     description = "Run a validator node.",
-    subcommands = {NodeCommand.Start.class, NodeCommand.Backup.class, NodeCommand.Restore.class})
+    subcommands = {
+      NodeCommand.Start.class,
+      NodeCommand.Backup.class,
+      NodeCommand.Restore.class,
+      NodeCommand.ExampleConfig.class
+    })
 final class NodeCommand {
   @Command(name = "start", mixinStandardHelpOptions = true, description = "Start a validator.")
   static final class Start implements Callable<Integer> {
@@ -40,7 +45,7 @@ final class NodeCommand {
     @Option(
         names = "--config",
         description =
-            "Config file (TOML; keys and defaults in node.example.toml). Default: HOME/node.toml"
+            "Config file (TOML; every key: prosima node example-config). Default: HOME/node.toml"
                 + " when it exists.")
     Path configFile;
 
@@ -132,6 +137,32 @@ final class NodeCommand {
       if (failure.isPresent()) {
         System.err.println("error: node stopped on a fatal error: " + failure.get());
         return EXIT_FATAL;
+      }
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "example-config",
+      mixinStandardHelpOptions = true,
+      description =
+          "Print the commented example config file: every key with its unit, range and default"
+              + " (prosima node example-config > HOME/node.toml, then edit).")
+  static final class ExampleConfig implements Callable<Integer> {
+    static final String RESOURCE = "/node.example.toml";
+
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws java.io.IOException {
+      try (var in = NodeCommand.class.getResourceAsStream(RESOURCE)) {
+        if (in == null) {
+          throw new CliException("the example config is missing from this build");
+        }
+        spec.commandLine()
+            .getOut()
+            .print(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        spec.commandLine().getOut().flush();
       }
       return 0;
     }

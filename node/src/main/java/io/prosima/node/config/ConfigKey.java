@@ -1,6 +1,7 @@
 package io.prosima.node.config;
 
 import io.prosima.node.NodeConfig;
+import io.prosima.node.P2pTuning;
 import io.prosima.p2p.P2pConfig;
 import java.util.Locale;
 import java.util.function.BiConsumer;
@@ -114,7 +115,7 @@ public enum ConfigKey {
   P2P_STATUS_INTERVAL_MS(
       "p2pStatusIntervalMs",
       50,
-      io.prosima.node.P2pTuning.STATUS_INTERVAL_MS_MAX,
+      P2pTuning.STATUS_INTERVAL_MS_MAX,
       "ms",
       "period of this node's height announcement to each neighbour",
       (b, v) -> b.p2pStatusIntervalMs = v),

@@ -193,6 +193,6 @@ public final class NodeSettings {
             + where
             + (close != null
                 ? " (did you mean " + close.key() + "?)"
-                : " (the keys are listed in node.example.toml)"));
+                : " (prosima node example-config lists every key)"));
   }
 }

@@ -49,7 +49,7 @@ class NodeCommandTest {
     assertEquals(
         "error: node config: unknown key 'mempoolTxs' in "
             + home.resolve("node.toml")
-            + " (the keys are listed in node.example.toml)\n",
+            + " (prosima node example-config lists every key)\n",
         r.err());
     assertFalse(Files.exists(home.resolve(LedgerNode.DATA_DIR)), "nothing may start");
   }
@@ -137,5 +137,19 @@ class NodeCommandTest {
     } finally {
       node.close();
     }
+  }
+
+  @Test
+  void theExampleConfigPrintedByTheCommandIsAFileTheNodeAccepts() throws Exception {
+    CliRun r = CliRun.of("node", "example-config");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("# p2pListen = \"\""), r.out());
+    Path home = dir.resolve("home");
+    Files.createDirectories(home);
+    Files.writeString(home.resolve("node.toml"), r.out());
+    assertEquals(
+        NodeConfig.defaults(home),
+        io.prosima.node.config.NodeSettings.load(home, null, java.util.Map.of(), java.util.Map.of())
+            .config());
   }
 }

@@ -166,8 +166,8 @@ class NodeSettingsTest {
   @Test
   void anUnknownOrBadCommandLineKeyIsRefused() {
     assertEquals(
-        "node config: unknown key 'mempoolMax' on the command line (the keys are listed in"
-            + " node.example.toml)",
+        "node config: unknown key 'mempoolMax' on the command line (prosima node"
+            + " example-config lists every key)",
         refusal(Map.of(), Map.of("mempoolMax", "5")));
     assertTrue(
         refusal(Map.of(), Map.of("p2pListen", "::1:5"))
