@@ -85,6 +85,7 @@ public final class LedgerNode implements AutoCloseable {
             .orElseThrow(
                 () -> new GenesisException("node key in " + home + " is not a genesis validator"));
     config.check(genesis.getConsensus().getBlockTxsMax());
+    probeListenAddresses(genesis, config);
     this.store = RocksDbLedgerStore.open(home.resolve(DATA_DIR).resolve(LEDGER_DIR));
     // What is open so far, closed in reverse order if a later step fails.
     Deque<AutoCloseable> opened = new ArrayDeque<>();
@@ -160,6 +161,20 @@ public final class LedgerNode implements AutoCloseable {
         grpc.port(),
         genesis.getChainId(),
         store.height());
+  }
+
+  /** A listen address that cannot be bound is refused before the database is opened or made. */
+  private void probeListenAddresses(Genesis genesis, NodeConfig config)
+      throws IOException, GeneralSecurityException {
+    if (!OverlayTopology.neighbours(genesis, self.getName()).isEmpty()) {
+      ListenAddress.probe(
+          "p2pListen", config.p2pListen(), "genesis p2p_address", self.getP2PAddress());
+    }
+    ListenAddress.probe(
+        "grpcListen", config.grpcListen(), "genesis grpc_address", self.getGrpcAddress());
+    if (config.metricsListen() != null) {
+      ListenAddress.probe("metricsListen", config.metricsListen(), "", "");
+    }
   }
 
   private GrpcServer grpcServer(

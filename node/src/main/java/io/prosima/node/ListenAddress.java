@@ -29,7 +29,8 @@ final class ListenAddress {
   /**
    * @param key the config key of this listener (p2pListen, grpcListen, metricsListen)
    * @param configured the configured host:port, or null when unset
-   * @param fallback where the address comes from when unset ("genesis p2p_address"), and its value
+   * @param fallbackName where the address comes from when unset ("genesis p2p_address")
+   * @param fallback the address used when unset
    */
   static <T> T bind(
       String key, String configured, String fallbackName, String fallback, Binder<T> b)
@@ -55,6 +56,30 @@ final class ListenAddress {
       throw new ListenException(
           "cannot listen on " + hostPort + " (" + why + "): " + rootMessage(e), e);
     }
+  }
+
+  /**
+   * Checks before anything is opened or written that the address can be bound, by binding it and
+   * letting go at once; the real bind follows within the same start. Port 0 (any free port) always
+   * can be. Same errors as {@link #bind}.
+   */
+  static void probe(String key, String configured, String fallbackName, String fallback)
+      throws IOException, GeneralSecurityException {
+    bind(
+        key,
+        configured,
+        fallbackName,
+        fallback,
+        a -> {
+          if (a.getPort() != 0) {
+            try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+              // As the listeners do: a port in TIME_WAIT from a previous run is not "in use".
+              s.setReuseAddress(true);
+              s.bind(a);
+            }
+          }
+          return a;
+        });
   }
 
   private static String rootMessage(Throwable e) {

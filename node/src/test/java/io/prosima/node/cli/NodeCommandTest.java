@@ -87,6 +87,9 @@ class NodeCommandTest {
       assertEquals(
           "error: cannot listen on " + address + " (grpcListen): Address already in use\n",
           r.err());
+      assertFalse(
+          Files.exists(dir.resolve("validator-0").resolve(LedgerNode.DATA_DIR)),
+          "refused before the database is made");
     }
   }
 
