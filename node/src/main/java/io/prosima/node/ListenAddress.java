@@ -60,8 +60,7 @@ final class ListenAddress {
 
   /**
    * Checks before anything is opened or written that the address can be bound, by binding it and
-   * letting go at once; the real bind follows within the same start. Port 0 (any free port) always
-   * can be. Same errors as {@link #bind}.
+   * letting go at once; the real bind follows within the same start. Same errors as {@link #bind}.
    */
   static void probe(String key, String configured, String fallbackName, String fallback)
       throws IOException, GeneralSecurityException {
@@ -71,12 +70,11 @@ final class ListenAddress {
         fallbackName,
         fallback,
         a -> {
-          if (a.getPort() != 0) {
-            try (java.net.ServerSocket s = new java.net.ServerSocket()) {
-              // As the listeners do: a port in TIME_WAIT from a previous run is not "in use".
-              s.setReuseAddress(true);
-              s.bind(a);
-            }
+          // Port 0 too: it still tells whether the host part is an address of this machine.
+          try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+            // As the listeners do: a port in TIME_WAIT from a previous run is not "in use".
+            s.setReuseAddress(true);
+            s.bind(a);
           }
           return a;
         });

@@ -108,6 +108,7 @@ class NodeCommandTest {
     assertEquals(1, r.code());
     assertTrue(r.err().startsWith("error: cannot listen on 192.0.2.1:0 (grpcListen): "), r.err());
     assertEquals(1, r.err().lines().count(), r.err());
+    assertFalse(Files.exists(dir.resolve("validator-0").resolve(LedgerNode.DATA_DIR)));
   }
 
   @Test
