@@ -96,6 +96,7 @@ public final class NodeSettings {
     try {
       root = new TomlMapper().readTree(file.toFile());
     } catch (JacksonException e) {
+      // Without the parser's line: it points past the offending line as often as at it.
       throw new ConfigException(
           "node config: " + file + " is not valid TOML: " + e.getOriginalMessage());
     } catch (IOException e) {

@@ -153,6 +153,14 @@ class NodeSettingsTest {
   }
 
   @Test
+  void aKeyGivenTwiceInTheFileIsRefusedRatherThanOneSilentlyWinning() throws Exception {
+    file("mempoolTxsMax = 1000\nmempoolTxsMax = 2000\n");
+    String m = refusal(Map.of(), Map.of());
+    assertEquals(
+        "node config: " + home.resolve("node.toml") + " is not valid TOML: Duplicate key", m);
+  }
+
+  @Test
   void aBadEnvironmentValueIsRefusedNamingTheVariable() {
     assertEquals(
         "node config: verifyThreads from environment PROSIMA_VERIFY_THREADS must be an integer in"
