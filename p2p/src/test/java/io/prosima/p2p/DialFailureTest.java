@@ -89,6 +89,19 @@ class DialFailureTest {
   }
 
   @Test
+  void connectFailuresAreNamedInWordsNotAsExceptions() {
+    assertEquals(
+        "host name does not resolve",
+        Dialer.reason(new java.net.UnknownHostException("node.st-mary.example")));
+    assertEquals(
+        "no answer within " + P2pNetwork.CONNECT_TIMEOUT_MS + " ms",
+        Dialer.reason(new io.netty.channel.ConnectTimeoutException("connection timed out")));
+    assertEquals(
+        "connection refused",
+        Dialer.reason(new java.net.ConnectException("Connection refused: /127.0.0.3:26656")));
+  }
+
+  @Test
   void aWarningIsRepeatedOnlyForANewReasonOrAfterAMinute() {
     DialWarnings w = new DialWarnings();
     assertTrue(w.failed("connection refused", 0));
