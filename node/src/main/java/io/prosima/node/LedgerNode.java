@@ -18,7 +18,6 @@ import io.prosima.node.ledger.LedgerCore;
 import io.prosima.node.ledger.TxAdmission;
 import io.prosima.node.metrics.NodeMetrics;
 import io.prosima.p2p.BlockSource;
-import io.prosima.p2p.P2pConfig;
 import io.prosima.p2p.P2pHandler;
 import io.prosima.p2p.P2pNetwork;
 import io.prosima.p2p.Verdict;
@@ -86,6 +85,7 @@ public final class LedgerNode implements AutoCloseable {
             .orElseThrow(
                 () -> new GenesisException("node key in " + home + " is not a genesis validator"));
     config.check(genesis.getConsensus().getBlockTxsMax());
+    probeListenAddresses(genesis, config);
     this.store = RocksDbLedgerStore.open(home.resolve(DATA_DIR).resolve(LEDGER_DIR));
     // What is open so far, closed in reverse order if a later step fails.
     Deque<AutoCloseable> opened = new ArrayDeque<>();
@@ -98,7 +98,15 @@ public final class LedgerNode implements AutoCloseable {
       opened.push(metrics);
       core.setEvents(metrics);
       if (config.metricsListen() != null) {
-        metrics.serve(address(config.metricsListen()));
+        ListenAddress.bind(
+            "metricsListen",
+            config.metricsListen(),
+            "",
+            "",
+            a -> {
+              metrics.serve(a, config.metricsNonLoopbackAllowed());
+              return a;
+            });
       }
       this.admission = new TxAdmission(core, config.verifyThreads());
       opened.push(admission);
@@ -107,7 +115,7 @@ public final class LedgerNode implements AutoCloseable {
               core, admission, key, ConsensusDriver.bftConfig(genesis.getChainId()), clock);
       opened.push(consensus);
       metrics.watchConsensus(consensus);
-      this.p2p = startP2p(genesis, key, consensus);
+      this.p2p = startP2p(genesis, key, consensus, config);
       if (p2p != null) {
         opened.push(p2p);
         consensus.connect(p2p::broadcast);
@@ -129,18 +137,12 @@ public final class LedgerNode implements AutoCloseable {
       genesis.getValidatorsList().forEach(v -> chainKeys.add(v.getPublicKey()));
       genesis.getClientsList().forEach(c -> chainKeys.add(c.getPublicKey()));
       this.grpc =
-          new GrpcServer(
-              address(config.grpcListen() != null ? config.grpcListen() : self.getGrpcAddress()),
-              key,
-              // Genesis identities, plus identities registered on chain since.
-              k ->
-                  chainKeys.contains(k)
-                      || store.state(io.prosima.consensus.execution.StateKeys.identity(k)) != null,
-              core,
-              admission,
-              fragments.service(),
-              new NodeAdminService(key.getEd25519PublicKey(), this::backupIntoHome),
-              config);
+          ListenAddress.bind(
+              "grpcListen",
+              config.grpcListen(),
+              "genesis grpc_address",
+              self.getGrpcAddress(),
+              a -> grpcServer(a, key, chainKeys, config));
     } catch (RuntimeException | IOException | GeneralSecurityException e) {
       for (AutoCloseable c : opened) {
         try {
@@ -161,12 +163,48 @@ public final class LedgerNode implements AutoCloseable {
         store.height());
   }
 
-  /** Joins the overlay: listens on our genesis p2p address, dials our genesis neighbours. */
-  private P2pNetwork startP2p(Genesis genesis, KeyFile key, ConsensusDriver consensus)
+  /** A listen address that cannot be bound is refused before the database is opened or made. */
+  private void probeListenAddresses(Genesis genesis, NodeConfig config)
+      throws IOException, GeneralSecurityException {
+    if (!OverlayTopology.neighbours(genesis, self.getName()).isEmpty()) {
+      ListenAddress.probe(
+          "p2pListen", config.p2pListen(), "genesis p2p_address", self.getP2PAddress());
+    }
+    ListenAddress.probe(
+        "grpcListen", config.grpcListen(), "genesis grpc_address", self.getGrpcAddress());
+    if (config.metricsListen() != null) {
+      ListenAddress.probe("metricsListen", config.metricsListen(), "", "");
+    }
+  }
+
+  private GrpcServer grpcServer(
+      InetSocketAddress listen, KeyFile key, Set<ByteString> chainKeys, NodeConfig config)
+      throws IOException, GeneralSecurityException {
+    return new GrpcServer(
+        listen,
+        key,
+        // Genesis identities, plus identities registered on chain since.
+        k ->
+            chainKeys.contains(k)
+                || store.state(io.prosima.consensus.execution.StateKeys.identity(k)) != null,
+        core,
+        admission,
+        fragments.service(),
+        new NodeAdminService(key.getEd25519PublicKey(), this::backupIntoHome),
+        config);
+  }
+
+  /**
+   * Joins the overlay: listens on p2pListen (default: our genesis p2p address) and dials our
+   * genesis neighbours at their genesis p2p addresses. Those stay unresolved here: the dialer looks
+   * a host name up at each attempt, so a name that resolves late or moves is still reached.
+   */
+  private P2pNetwork startP2p(
+      Genesis genesis, KeyFile key, ConsensusDriver consensus, NodeConfig config)
       throws IOException, GeneralSecurityException {
     Map<ByteString, InetSocketAddress> neighbours = new HashMap<>();
     for (Validator v : OverlayTopology.neighbours(genesis, self.getName())) {
-      neighbours.put(v.getPublicKey(), address(v.getP2PAddress()));
+      neighbours.put(v.getPublicKey(), unresolved(v.getP2PAddress()));
     }
     if (neighbours.isEmpty()) {
       return null;
@@ -211,10 +249,16 @@ public final class LedgerNode implements AutoCloseable {
             return consensus.blocks(fromHeight, maxBlocks, maxBytes);
           }
         };
-    return P2pNetwork.start(
-        P2pConfig.defaults(genesis.getChainId(), key, address(self.getP2PAddress()), neighbours),
-        handler,
-        source);
+    return ListenAddress.bind(
+        "p2pListen",
+        config.p2pListen(),
+        "genesis p2p_address",
+        self.getP2PAddress(),
+        listen ->
+            P2pNetwork.start(
+                config.p2p().toP2pConfig(genesis.getChainId(), key, listen, neighbours),
+                handler,
+                source));
   }
 
   public static LedgerNode start(NodeConfig config)
@@ -286,7 +330,14 @@ public final class LedgerNode implements AutoCloseable {
     return self;
   }
 
+  /** host:port, resolved now (a name that does not resolve gives an unresolved address). */
   static InetSocketAddress address(String hostPort) {
+    InetSocketAddress u = unresolved(hostPort);
+    return new InetSocketAddress(u.getHostString(), u.getPort());
+  }
+
+  /** host:port, parsed but not looked up. */
+  static InetSocketAddress unresolved(String hostPort) {
     int colon = hostPort.lastIndexOf(':');
     if (colon <= 0) {
       throw new IllegalArgumentException("address must be host:port, got '" + hostPort + "'");
@@ -297,7 +348,7 @@ public final class LedgerNode implements AutoCloseable {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("address must be host:port, got '" + hostPort + "'");
     }
-    return new InetSocketAddress(hostPort.substring(0, colon), port);
+    return InetSocketAddress.createUnresolved(hostPort.substring(0, colon), port);
   }
 
   /**

@@ -4,25 +4,32 @@ import java.nio.file.Path;
 
 /**
  * How a node runs. Limits carry their unit last; relations between them are checked by {@link
- * #check}.
+ * #check}. Operators set these in the config file, the environment or on the command line ({@link
+ * io.prosima.node.config.NodeSettings}); the component names are the config keys.
  *
  * @param home node home: genesis.json, node-key.json, data/
  * @param grpcListen host:port to serve gRPC on; null means the validator's genesis grpc_address
+ * @param p2pListen host:port to accept overlay neighbours on; null means the validator's genesis
+ *     p2p_address (what neighbours dial, whatever this node listens on)
  * @param mempoolTxsMax pending transactions kept at most
  * @param mempoolBytesMax pending transaction bytes kept at most
  * @param submitBatchTxsMax transactions accepted in one SubmitBatch call
  * @param commitWaitMs how long a wait_for_commit submission waits before answering "pending"
  * @param verifyThreads threads that verify transaction signatures (default: all cores)
  * @param blockSubscribersMax concurrent SubscribeBlocks streams
- * @param metricsListen loopback host:port of the Prometheus endpoint; null for none
+ * @param metricsListen host:port of the Prometheus endpoint; null for none
+ * @param metricsNonLoopbackAllowed whether metricsListen may be other than a loopback address (the
+ *     endpoint has no authentication, so this is an explicit choice)
  * @param fragmentQuotaBytesPerIdentity fragment bytes one uploader may keep on this node
  * @param fragmentOrphanTtlMs how long fragments of an image nobody anchored (or of a rekey that
  *     never committed) are kept, and how long an uploader's claim on an image id lasts
  * @param fragmentGcIntervalMs pause between fragment garbage-collection passes
+ * @param p2p per-neighbour limits and timers of the overlay transport
  */
 public record NodeConfig(
     Path home,
     String grpcListen,
+    String p2pListen,
     int mempoolTxsMax,
     long mempoolBytesMax,
     int submitBatchTxsMax,
@@ -30,9 +37,11 @@ public record NodeConfig(
     int verifyThreads,
     int blockSubscribersMax,
     String metricsListen,
+    boolean metricsNonLoopbackAllowed,
     long fragmentQuotaBytesPerIdentity,
     long fragmentOrphanTtlMs,
-    long fragmentGcIntervalMs) {
+    long fragmentGcIntervalMs,
+    P2pTuning p2p) {
 
   public static final int DEFAULT_MEMPOOL_TXS_MAX = 200_000;
 
@@ -58,68 +67,114 @@ public record NodeConfig(
   public static final long DEFAULT_FRAGMENT_GC_INTERVAL_MS = 5 * 60_000L;
 
   public static NodeConfig defaults(Path home) {
-    return new NodeConfig(
-        home,
-        null,
-        DEFAULT_MEMPOOL_TXS_MAX,
-        mempoolBytesFor(Runtime.getRuntime().maxMemory()),
-        DEFAULT_SUBMIT_BATCH_TXS_MAX,
-        DEFAULT_COMMIT_WAIT_MS,
-        Runtime.getRuntime().availableProcessors(),
-        DEFAULT_BLOCK_SUBSCRIBERS_MAX,
-        null,
-        DEFAULT_FRAGMENT_QUOTA_BYTES_PER_IDENTITY,
-        DEFAULT_FRAGMENT_ORPHAN_TTL_MS,
-        DEFAULT_FRAGMENT_GC_INTERVAL_MS);
+    return builder(home).build();
+  }
+
+  /** A builder holding the defaults. */
+  public static Builder builder(Path home) {
+    return new Builder(home);
+  }
+
+  /** A builder holding this config. */
+  public Builder toBuilder() {
+    Builder b = new Builder(home);
+    b.grpcListen = grpcListen;
+    b.p2pListen = p2pListen;
+    b.mempoolTxsMax = mempoolTxsMax;
+    b.mempoolBytesMax = mempoolBytesMax;
+    b.submitBatchTxsMax = submitBatchTxsMax;
+    b.commitWaitMs = commitWaitMs;
+    b.verifyThreads = verifyThreads;
+    b.blockSubscribersMax = blockSubscribersMax;
+    b.metricsListen = metricsListen;
+    b.metricsNonLoopbackAllowed = metricsNonLoopbackAllowed;
+    b.fragmentQuotaBytesPerIdentity = fragmentQuotaBytesPerIdentity;
+    b.fragmentOrphanTtlMs = fragmentOrphanTtlMs;
+    b.fragmentGcIntervalMs = fragmentGcIntervalMs;
+    b.p2pFramesPerSecondPerPeer = p2p.framesPerSecondPerPeer();
+    b.p2pOutboundBytesMaxPerPeer = p2p.outboundBytesMaxPerPeer();
+    b.p2pStatusIntervalMs = p2p.statusIntervalMs();
+    b.p2pReconnectMinMs = p2p.reconnectMinMs();
+    b.p2pReconnectMaxMs = p2p.reconnectMaxMs();
+    return b;
   }
 
   public NodeConfig withGrpcListen(String listen) {
-    return new NodeConfig(
-        home,
-        listen,
-        mempoolTxsMax,
-        mempoolBytesMax,
-        submitBatchTxsMax,
-        commitWaitMs,
-        verifyThreads,
-        blockSubscribersMax,
-        metricsListen,
-        fragmentQuotaBytesPerIdentity,
-        fragmentOrphanTtlMs,
-        fragmentGcIntervalMs);
+    Builder b = toBuilder();
+    b.grpcListen = listen;
+    return b.build();
+  }
+
+  public NodeConfig withP2pListen(String listen) {
+    Builder b = toBuilder();
+    b.p2pListen = listen;
+    return b.build();
   }
 
   public NodeConfig withMetricsListen(String listen) {
-    return new NodeConfig(
-        home,
-        grpcListen,
-        mempoolTxsMax,
-        mempoolBytesMax,
-        submitBatchTxsMax,
-        commitWaitMs,
-        verifyThreads,
-        blockSubscribersMax,
-        listen,
-        fragmentQuotaBytesPerIdentity,
-        fragmentOrphanTtlMs,
-        fragmentGcIntervalMs);
+    Builder b = toBuilder();
+    b.metricsListen = listen;
+    return b.build();
   }
 
   /** The same config with other fragment-store limits. */
   public NodeConfig withFragments(long quotaBytesPerIdentity, long orphanTtlMs, long gcIntervalMs) {
-    return new NodeConfig(
-        home,
-        grpcListen,
-        mempoolTxsMax,
-        mempoolBytesMax,
-        submitBatchTxsMax,
-        commitWaitMs,
-        verifyThreads,
-        blockSubscribersMax,
-        metricsListen,
-        quotaBytesPerIdentity,
-        orphanTtlMs,
-        gcIntervalMs);
+    Builder b = toBuilder();
+    b.fragmentQuotaBytesPerIdentity = quotaBytesPerIdentity;
+    b.fragmentOrphanTtlMs = orphanTtlMs;
+    b.fragmentGcIntervalMs = gcIntervalMs;
+    return b.build();
+  }
+
+  /** Mutable form of a config, starting from the defaults; fields are the config keys. */
+  public static final class Builder {
+    private final Path home;
+    public String grpcListen;
+    public String p2pListen;
+    public int mempoolTxsMax = DEFAULT_MEMPOOL_TXS_MAX;
+    public long mempoolBytesMax = mempoolBytesFor(Runtime.getRuntime().maxMemory());
+    public int submitBatchTxsMax = DEFAULT_SUBMIT_BATCH_TXS_MAX;
+    public long commitWaitMs = DEFAULT_COMMIT_WAIT_MS;
+    public int verifyThreads = Runtime.getRuntime().availableProcessors();
+    public int blockSubscribersMax = DEFAULT_BLOCK_SUBSCRIBERS_MAX;
+    public String metricsListen;
+    public boolean metricsNonLoopbackAllowed;
+    public long fragmentQuotaBytesPerIdentity = DEFAULT_FRAGMENT_QUOTA_BYTES_PER_IDENTITY;
+    public long fragmentOrphanTtlMs = DEFAULT_FRAGMENT_ORPHAN_TTL_MS;
+    public long fragmentGcIntervalMs = DEFAULT_FRAGMENT_GC_INTERVAL_MS;
+    public int p2pFramesPerSecondPerPeer = P2pTuning.defaults().framesPerSecondPerPeer();
+    public long p2pOutboundBytesMaxPerPeer = P2pTuning.defaults().outboundBytesMaxPerPeer();
+    public long p2pStatusIntervalMs = P2pTuning.defaults().statusIntervalMs();
+    public long p2pReconnectMinMs = P2pTuning.defaults().reconnectMinMs();
+    public long p2pReconnectMaxMs = P2pTuning.defaults().reconnectMaxMs();
+
+    private Builder(Path home) {
+      this.home = home;
+    }
+
+    public NodeConfig build() {
+      return new NodeConfig(
+          home,
+          grpcListen,
+          p2pListen,
+          mempoolTxsMax,
+          mempoolBytesMax,
+          submitBatchTxsMax,
+          commitWaitMs,
+          verifyThreads,
+          blockSubscribersMax,
+          metricsListen,
+          metricsNonLoopbackAllowed,
+          fragmentQuotaBytesPerIdentity,
+          fragmentOrphanTtlMs,
+          fragmentGcIntervalMs,
+          new P2pTuning(
+              p2pFramesPerSecondPerPeer,
+              p2pOutboundBytesMaxPerPeer,
+              p2pStatusIntervalMs,
+              p2pReconnectMinMs,
+              p2pReconnectMaxMs));
+    }
   }
 
   /** Refuses limits that cannot work together. */
@@ -135,9 +190,10 @@ public record NodeConfig(
     require(fragmentQuotaBytesPerIdentity >= 1, "fragmentQuotaBytesPerIdentity must be positive");
     require(fragmentOrphanTtlMs >= 1, "fragmentOrphanTtlMs must be positive");
     require(fragmentGcIntervalMs >= 1, "fragmentGcIntervalMs must be positive");
+    p2p.check();
   }
 
-  private static void require(boolean ok, String message) {
+  static void require(boolean ok, String message) {
     if (!ok) {
       throw new IllegalArgumentException("node config: " + message);
     }

@@ -13,6 +13,7 @@ import io.prosima.node.bench.AnchorTxFactory;
 import io.prosima.node.cli.ProsimaCli;
 import io.prosima.node.client.NodeClient;
 import io.prosima.node.client.TxProofVerifier;
+import io.prosima.node.config.NodeSettings;
 import io.prosima.proto.v1.Genesis;
 import io.prosima.proto.v1.GetTxRequest;
 import io.prosima.proto.v1.KeyFile;
@@ -30,6 +31,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -38,8 +40,14 @@ import picocli.CommandLine;
  * A chain made the way a consortium makes one (issue 17): four validator sites and a hospital each
  * run `keys generate` in their own folder, only the public cards are gathered, `genesis assemble`
  * builds the genesis, each validator site drops it next to its key and starts with `node start
- * --home SITE` (here LedgerNode.start on the same folder), and the hospital's transaction, signed
- * with the key that never left its folder, commits on all four.
+ * --home SITE` (here LedgerNode.start with the settings node start reads from the same folder), and
+ * the hospital's transaction, signed with the key that never left its folder, commits on all four.
+ *
+ * <p>The sites are not on 127.0.0.1: validator i advertises 127.0.0.(2+i), all with the same port
+ * numbers, as four machines would. Validator 3 advertises its p2p endpoint by a DNS name
+ * (localhost) and its node.toml makes it listen on every interface at that port: peers dial the
+ * advertised name, and TLS checks the genesis key, not the host. Clients dial the genesis gRPC
+ * addresses.
  */
 class CrossSiteChainTest {
   @TempDir Path dir;
@@ -58,9 +66,12 @@ class CrossSiteChainTest {
   }
 
   @Test
-  void validatorsStartedFromSeparateSiteFoldersAndAnAssembledGenesisCommitAClientTransaction()
+  void validatorsOnSeparateAddressesStartedFromSiteFoldersAndAnAssembledGenesisCommitATransaction()
       throws Exception {
     int base = TestChains.basePortBelowEphemeral();
+    int p2pPort = base;
+    int grpcPort = base + 1;
+    int namedP2pPort = base + 2; // validator 3's: 0.0.0.0 would take p2pPort on every address
     List<Path> sites = new ArrayList<>();
     List<String> assemble =
         new ArrayList<>(
@@ -92,9 +103,9 @@ class CrossSiteChainTest {
           "--region",
           i % 2 == 0 ? "north" : "south",
           "--p2p-address",
-          "127.0.0.1:" + (base + 2 * i),
+          i == 3 ? "localhost:" + namedP2pPort : "127.0.0." + (2 + i) + ":" + p2pPort,
           "--grpc-address",
-          "127.0.0.1:" + (base + 2 * i + 1),
+          "127.0.0." + (2 + i) + ":" + grpcPort,
           "--out",
           site.toString());
       assemble.addAll(List.of("--member", site.resolve("node-" + i + ".public.json").toString()));
@@ -113,12 +124,16 @@ class CrossSiteChainTest {
           cli("genesis", "hash", "--genesis", site.resolve(ChainLayout.GENESIS_FILE).toString())
               .strip());
     }
+    Files.writeString(
+        sites.get(3).resolve(NodeSettings.CONFIG_FILE),
+        "p2pListen = \"0.0.0.0:" + namedP2pPort + "\"\n");
     Genesis genesis = GenesisFiles.read(assembled);
     KeyFile hospital = KeyFiles.read(clinic.resolve("clinic.key.json"));
 
     try {
       for (int i = 0; i < 4; i++) {
-        nodes[i] = LedgerNode.start(NodeConfig.defaults(sites.get(i)));
+        nodes[i] =
+            LedgerNode.start(NodeSettings.load(sites.get(i), null, Map.of(), Map.of()).config());
       }
       var tx = new AnchorTxFactory(genesis.getChainId()).anchorTx(hospital, 1, 1_000, "img-1");
       SubmitResponse r;
@@ -164,7 +179,7 @@ class CrossSiteChainTest {
   }
 
   private NodeClient client(int node, KeyFile key, Genesis genesis) throws Exception {
-    return new NodeClient("127.0.0.1:" + nodes[node].grpcPort(), key, genesis);
+    return new NodeClient(nodes[node].self().getGrpcAddress(), key, genesis);
   }
 
   private long minHeight() {

@@ -28,6 +28,11 @@ final class Backoff {
     return half + random.nextLong(delay - half + 1);
   }
 
+  /** The largest delay, for messages. */
+  long maxMs() {
+    return maxMs;
+  }
+
   synchronized void reset() {
     attempts = 0;
   }

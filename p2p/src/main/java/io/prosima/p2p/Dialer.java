@@ -13,7 +13,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps one outbound connection to a neighbour we dial: connects, and after a failure or a
- * disconnect connects again after a backoff delay, until the network closes.
+ * disconnect connects again after a backoff delay, until the network closes. The address is the
+ * neighbour's genesis address, left unresolved so that a host name is looked up at each attempt.
+ * Failures (no such host, refused, no answer, a TLS identity that is not the genesis key) are
+ * warned about with the neighbour's key, address and the next delay, throttled by {@link
+ * DialWarnings}.
  */
 final class Dialer {
   private static final Logger log = LoggerFactory.getLogger(Dialer.class);
@@ -24,6 +28,8 @@ final class Dialer {
   private final EventLoopGroup group;
   private final Backoff backoff;
   private final BooleanSupplier closed;
+  private final DialWarnings warnings = new DialWarnings();
+  private volatile String lastFailure;
 
   Dialer(
       ByteString key,
@@ -53,11 +59,9 @@ final class Dialer {
     f.addListener(
         (ChannelFuture done) -> {
           if (!done.isSuccess()) {
-            log.debug(
-                "p2p: cannot reach {} at {}: {}",
-                PeerKeyOrder.shortKey(key),
-                address,
-                done.cause() == null ? "cancelled" : done.cause().getMessage());
+            if (!closed.getAsBoolean()) {
+              failed(reason(done.cause()));
+            }
             retry();
             return;
           }
@@ -68,6 +72,57 @@ final class Dialer {
   /** The connection got through Hello: the next failure starts the backoff from the minimum. */
   void connected() {
     backoff.reset();
+    lastFailure = null;
+    int failures = warnings.succeeded();
+    if (failures > 0) {
+      log.info(
+          "p2p: reached neighbour {} at {} after {} failed attempts",
+          PeerKeyOrder.shortKey(key),
+          hostPort(),
+          failures);
+    }
+  }
+
+  /**
+   * An attempt that connected but failed after: the TLS handshake, or the neighbour's identity. The
+   * connection's close schedules the next attempt.
+   */
+  void failed(String reason) {
+    lastFailure = reason;
+    String line =
+        "p2p: cannot reach neighbour {} at {}: {}; dialing again with back-off (up to {} ms)";
+    if (warnings.failed(reason, System.nanoTime())) {
+      log.warn(line, PeerKeyOrder.shortKey(key), hostPort(), reason, backoff.maxMs());
+    } else {
+      log.debug(line, PeerKeyOrder.shortKey(key), hostPort(), reason, backoff.maxMs());
+    }
+  }
+
+  /** Why the last attempt failed, or null after a success (tests read it). */
+  String lastFailure() {
+    return lastFailure;
+  }
+
+  private String hostPort() {
+    return address.getHostString() + ":" + address.getPort();
+  }
+
+  /** A connect failure in words, without a stack trace. */
+  static String reason(Throwable cause) {
+    if (cause == null) {
+      return "cancelled";
+    }
+    if (cause instanceof java.net.UnknownHostException) {
+      return "host name does not resolve";
+    }
+    // Netty's timeout is a ConnectException too: test it first.
+    if (cause instanceof io.netty.channel.ConnectTimeoutException) {
+      return "no answer within " + P2pNetwork.CONNECT_TIMEOUT_MS + " ms";
+    }
+    if (cause instanceof java.net.ConnectException) {
+      return "connection refused";
+    }
+    return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
   }
 
   private void retry() {

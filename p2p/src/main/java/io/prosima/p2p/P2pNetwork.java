@@ -389,7 +389,9 @@ public final class P2pNetwork implements AutoCloseable {
       return "not an overlay neighbour";
     }
     if (outbound && !key.equals(expected)) {
-      return "answered with another neighbour's key";
+      return "the TLS certificate there is for neighbour "
+          + PeerKeyOrder.shortKey(key)
+          + ", not for the genesis key of this address";
     }
     if (!outbound && PeerKeyOrder.weDial(self, key)) {
       return "we dial this neighbour, it must not dial us";
@@ -398,6 +400,20 @@ public final class P2pNetwork implements AutoCloseable {
       return "shutting down";
     }
     return null;
+  }
+
+  /** A dial of neighbour {@code key} connected but failed (TLS handshake or identity). */
+  void dialFailed(ByteString key, String reason) {
+    Dialer dialer = dialers.get(key);
+    if (dialer != null) {
+      dialer.failed(reason);
+    }
+  }
+
+  /** Why the last dial of neighbour {@code key} failed; null after a success or if never. */
+  String dialFailure(ByteString key) {
+    Dialer dialer = dialers.get(key);
+    return dialer == null ? null : dialer.lastFailure();
   }
 
   void sendHello(Peer peer) {

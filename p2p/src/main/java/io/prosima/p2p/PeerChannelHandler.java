@@ -57,10 +57,15 @@ final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
     // Done, either way: a failure closes the connection, a success leaves a checked key.
     authenticated.run();
     if (!done.isSuccess()) {
-      log.info(
-          "p2p: TLS handshake with {} failed: {}",
-          ctx.channel().remoteAddress(),
-          done.cause().getMessage());
+      if (outbound) {
+        // The neighbour we dialed, by its genesis key and address: the dialer warns, throttled.
+        net.dialFailed(expectedKey, "TLS handshake failed: " + done.cause().getMessage());
+      } else {
+        log.info(
+            "p2p: TLS handshake with {} failed: {}",
+            ctx.channel().remoteAddress(),
+            done.cause().getMessage());
+      }
       ctx.close();
       return;
     }
@@ -72,7 +77,11 @@ final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
     }
     String refusal = net.refusal(key, outbound, expectedKey);
     if (refusal != null) {
-      log.info("p2p: refusing {}: {}", ctx.channel().remoteAddress(), refusal);
+      if (outbound) {
+        net.dialFailed(expectedKey, refusal);
+      } else {
+        log.info("p2p: refusing {}: {}", ctx.channel().remoteAddress(), refusal);
+      }
       ctx.close();
       return;
     }

@@ -4,7 +4,14 @@ import io.prosima.node.LedgerNode;
 import io.prosima.node.NodeConfig;
 import io.prosima.node.backup.BackupException;
 import io.prosima.node.backup.NodeBackup;
+import io.prosima.node.config.ConfigException;
+import io.prosima.node.config.ConfigKey;
+import io.prosima.node.config.NodeSettings;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -14,7 +21,12 @@ import picocli.CommandLine.Option;
     name = "node",
     mixinStandardHelpOptions = true,
     description = "Run a validator node.",
-    subcommands = {NodeCommand.Start.class, NodeCommand.Backup.class, NodeCommand.Restore.class})
+    subcommands = {
+      NodeCommand.Start.class,
+      NodeCommand.Backup.class,
+      NodeCommand.Restore.class,
+      NodeCommand.ExampleConfig.class
+    })
 final class NodeCommand {
   @Command(name = "start", mixinStandardHelpOptions = true, description = "Start a validator.")
   static final class Start implements Callable<Integer> {
@@ -30,23 +42,75 @@ final class NodeCommand {
         description = "Node home (genesis.json, node-key.json; data goes to data/).")
     Path home;
 
-    @Option(names = "--grpc-listen", description = "Override the gRPC host:port from genesis.")
+    @Option(
+        names = "--config",
+        description =
+            "Config file (TOML; every key: prosima node example-config). Default: HOME/node.toml"
+                + " when it exists.")
+    Path configFile;
+
+    @Option(
+        names = "--p2p-listen",
+        description =
+            "host:port to accept p2p neighbours on (config key p2pListen; default: the genesis"
+                + " p2p address, which is what neighbours dial).")
+    String p2pListen;
+
+    @Option(
+        names = "--grpc-listen",
+        description = "host:port to serve gRPC on (grpcListen; default: the genesis gRPC address).")
     String grpcListen;
 
     @Option(
         names = "--metrics-listen",
-        description = "Serve Prometheus metrics on this loopback host:port (off by default).")
+        description =
+            "Serve Prometheus metrics on this host:port (metricsListen; off by default; loopback"
+                + " only unless metricsNonLoopbackAllowed = true).")
     String metricsListen;
+
+    @Option(
+        names = "--set",
+        paramLabel = "KEY=VALUE",
+        description = "Set any config key; overrides the environment and the config file.")
+    List<String> settings = new ArrayList<>();
+
+    /** Command-line settings as config key to value; the named options win over --set. */
+    Map<String, String> commandLine() {
+      Map<String, String> m = new LinkedHashMap<>();
+      for (String kv : settings) {
+        int eq = kv.indexOf('=');
+        if (eq <= 0) {
+          throw new CliException("--set takes KEY=VALUE, got '" + kv + "'");
+        }
+        m.put(kv.substring(0, eq).strip(), kv.substring(eq + 1));
+      }
+      if (p2pListen != null) {
+        m.put(ConfigKey.P2P_LISTEN.key(), p2pListen);
+      }
+      if (grpcListen != null) {
+        m.put(ConfigKey.GRPC_LISTEN.key(), grpcListen);
+      }
+      if (metricsListen != null) {
+        m.put(ConfigKey.METRICS_LISTEN.key(), metricsListen);
+      }
+      return m;
+    }
 
     @Override
     public Integer call() throws Exception {
-      NodeConfig config = NodeConfig.defaults(home);
-      if (metricsListen != null) {
-        config = config.withMetricsListen(metricsListen);
+      NodeSettings.Loaded loaded;
+      try {
+        loaded = NodeSettings.load(home, configFile, System.getenv(), commandLine());
+      } catch (ConfigException e) {
+        throw new CliException(e.getMessage(), e);
       }
-      if (grpcListen != null) {
-        config = config.withGrpcListen(grpcListen);
-      }
+      loaded.warnings().forEach(w -> System.err.println("warning: " + w));
+      // Where each setting that is not a default came from: the first thing to check when a node
+      // does not listen where the operator expected.
+      loaded
+          .sources()
+          .forEach((k, from) -> System.err.println("config: " + k.key() + " from " + from));
+      NodeConfig config = loaded.config();
       LedgerNode node;
       try {
         node = LedgerNode.start(config);
@@ -73,6 +137,32 @@ final class NodeCommand {
       if (failure.isPresent()) {
         System.err.println("error: node stopped on a fatal error: " + failure.get());
         return EXIT_FATAL;
+      }
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "example-config",
+      mixinStandardHelpOptions = true,
+      description =
+          "Print the commented example config file: every key with its unit, range and default"
+              + " (prosima node example-config > HOME/node.toml, then edit).")
+  static final class ExampleConfig implements Callable<Integer> {
+    static final String RESOURCE = "/node.example.toml";
+
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws java.io.IOException {
+      try (var in = NodeCommand.class.getResourceAsStream(RESOURCE)) {
+        if (in == null) {
+          throw new CliException("the example config is missing from this build");
+        }
+        spec.commandLine()
+            .getOut()
+            .print(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        spec.commandLine().getOut().flush();
       }
       return 0;
     }

@@ -171,11 +171,21 @@ public final class NodeMetrics implements LedgerEvents, FragmentEvents, AutoClos
 
   /** Starts the endpoint at {@code listen} (host:port, loopback only; port 0 picks one). */
   public void serve(InetSocketAddress listen) throws IOException {
+    serve(listen, false);
+  }
+
+  /**
+   * Starts the endpoint at {@code listen} (port 0 picks one). It has no authentication, so an
+   * address other than loopback must be allowed explicitly.
+   */
+  public void serve(InetSocketAddress listen, boolean nonLoopbackAllowed) throws IOException {
     InetAddress address = listen.getAddress();
-    if (address == null || !address.isLoopbackAddress()) {
+    if (address == null || (!nonLoopbackAllowed && !address.isLoopbackAddress())) {
       throw new IllegalArgumentException(
-          "metrics endpoint must listen on a loopback address (it has no authentication), got "
-              + listen.getHostString());
+          "metricsListen "
+              + listen.getHostString()
+              + " is not a loopback address; the metrics endpoint has no authentication, so"
+              + " serving it elsewhere needs metricsNonLoopbackAllowed = true");
     }
     server =
         HTTPServer.builder()

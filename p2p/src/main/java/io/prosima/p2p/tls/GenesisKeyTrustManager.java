@@ -43,7 +43,13 @@ public final class GenesisKeyTrustManager extends X509ExtendedTrustManager {
       throw new CertificateException("peer certificate is not signed by its own key");
     }
     if (!allowed.test(key)) {
-      throw new CertificateException("peer key is not a " + what + " of this chain");
+      // The public key's first bytes name who answered; nothing secret is in a certificate.
+      throw new CertificateException(
+          "its certificate is for key "
+              + java.util.HexFormat.of().formatHex(key.substring(0, 4).toByteArray())
+              + ", which is not a "
+              + what
+              + " of this chain's genesis");
     }
   }
 
