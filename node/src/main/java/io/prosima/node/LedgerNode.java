@@ -108,7 +108,7 @@ public final class LedgerNode implements AutoCloseable {
               return a;
             });
       }
-      this.admission = new TxAdmission(core, config.verifyThreads());
+      this.admission = new TxAdmission(core, config.verifyThreads(), config.clientPendingBlocks());
       opened.push(admission);
       this.consensus =
           new ConsensusDriver(

@@ -1,5 +1,6 @@
 package io.prosima.node;
 
+import io.prosima.node.ledger.TxAdmission;
 import java.nio.file.Path;
 
 /**
@@ -16,6 +17,8 @@ import java.nio.file.Path;
  * @param submitBatchTxsMax transactions accepted in one SubmitBatch call
  * @param commitWaitMs how long a wait_for_commit submission waits before answering "pending"
  * @param verifyThreads threads that verify transaction signatures (default: all cores)
+ * @param clientPendingBlocks clients' transactions are refused ("busy, retry later") while the
+ *     mempool holds this many blocks' worth (see {@code TxAdmission})
  * @param blockSubscribersMax concurrent SubscribeBlocks streams
  * @param metricsListen host:port of the Prometheus endpoint; null for none
  * @param metricsNonLoopbackAllowed whether metricsListen may be other than a loopback address (the
@@ -35,6 +38,7 @@ public record NodeConfig(
     int submitBatchTxsMax,
     long commitWaitMs,
     int verifyThreads,
+    int clientPendingBlocks,
     int blockSubscribersMax,
     String metricsListen,
     boolean metricsNonLoopbackAllowed,
@@ -85,6 +89,7 @@ public record NodeConfig(
     b.submitBatchTxsMax = submitBatchTxsMax;
     b.commitWaitMs = commitWaitMs;
     b.verifyThreads = verifyThreads;
+    b.clientPendingBlocks = clientPendingBlocks;
     b.blockSubscribersMax = blockSubscribersMax;
     b.metricsListen = metricsListen;
     b.metricsNonLoopbackAllowed = metricsNonLoopbackAllowed;
@@ -136,6 +141,7 @@ public record NodeConfig(
     public int submitBatchTxsMax = DEFAULT_SUBMIT_BATCH_TXS_MAX;
     public long commitWaitMs = DEFAULT_COMMIT_WAIT_MS;
     public int verifyThreads = Runtime.getRuntime().availableProcessors();
+    public int clientPendingBlocks = TxAdmission.DEFAULT_CLIENT_PENDING_BLOCKS;
     public int blockSubscribersMax = DEFAULT_BLOCK_SUBSCRIBERS_MAX;
     public String metricsListen;
     public boolean metricsNonLoopbackAllowed;
@@ -162,6 +168,7 @@ public record NodeConfig(
           submitBatchTxsMax,
           commitWaitMs,
           verifyThreads,
+          clientPendingBlocks,
           blockSubscribersMax,
           metricsListen,
           metricsNonLoopbackAllowed,
@@ -186,6 +193,9 @@ public record NodeConfig(
         "submitBatchTxsMax must be in 1..mempoolTxsMax");
     require(commitWaitMs >= 1, "commitWaitMs must be positive");
     require(verifyThreads >= 1 && verifyThreads <= 256, "verifyThreads must be in 1..256");
+    require(
+        clientPendingBlocks >= 1 && clientPendingBlocks <= 1_000,
+        "clientPendingBlocks must be in 1..1000");
     require(blockSubscribersMax >= 1, "blockSubscribersMax must be positive");
     require(fragmentQuotaBytesPerIdentity >= 1, "fragmentQuotaBytesPerIdentity must be positive");
     require(fragmentOrphanTtlMs >= 1, "fragmentOrphanTtlMs must be positive");

@@ -70,6 +70,14 @@ public enum ConfigKey {
       "threads",
       "threads that verify transaction signatures",
       (b, v) -> b.verifyThreads = Math.toIntExact(v)),
+  CLIENT_PENDING_BLOCKS(
+      "clientPendingBlocks",
+      1,
+      1_000,
+      "blocks",
+      "clients' transactions are refused (busy, retry later) while the mempool holds this many"
+          + " blocks' worth",
+      (b, v) -> b.clientPendingBlocks = Math.toIntExact(v)),
   BLOCK_SUBSCRIBERS_MAX(
       "blockSubscribersMax",
       1,
