@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# Runs the image tarball without Docker: unpacks its OCI layers in order into a directory and
+# runs the image's own entrypoint there as its own user and working directory (a private mount
+# and PID namespace with /proc and /dev, like a container runtime gives; the host's network, so
+# the node is reachable on loopback). Checks, in the image:
+#   1. the default command (`--help`) prints the CLI's usage;
+#   2. `genesis init --validators 1` writes a single-validator chain into the volume
+#      /var/lib/prosima;
+#   3. `node start` on it commits blocks: `query status` (also run in the image) sees height >= 2
+#      within 90 s;
+#   4. `image reconstruct` loads the bundled TensorFlow natives and shipped models (skip with
+#      CHECK_TENSORFLOW=0).
+# Needs root (unshare, mount, chroot), util-linux, python3 (to read the OCI JSON), tar, gzip.
+#
+#   packaging/check-image.sh [testnet/target/prosima-image.tar]
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+tarball="$(readlink -f "${1:-$here/../testnet/target/prosima-image.tar}")"
+[ -f "$tarball" ] || { echo "check-image: no $tarball (build it: packaging/build-image.sh)" >&2; exit 1; }
+[ "$(id -u)" = 0 ] || { echo "check-image: run as root (unshare, mount, chroot)" >&2; exit 1; }
+
+work="$(mktemp -d /tmp/prosima-image-check.XXXXXX)"
+node_pid=""
+cleanup() {
+  if [ -n "$node_pid" ] && kill -0 "$node_pid" 2>/dev/null; then
+    kill -TERM "$node_pid" 2>/dev/null || true
+    wait "$node_pid" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+mkdir -p "$work/oci" "$work/rootfs"
+tar -xf "$tarball" -C "$work/oci"
+
+# index.json -> manifest -> config and layers (in order), as a runtime reads them.
+read_image() {
+  python3 - "$work/oci" <<'EOF'
+import json, sys, os
+oci = sys.argv[1]
+blob = lambda d: os.path.join(oci, "blobs", *d.split(":"))
+index = json.load(open(os.path.join(oci, "index.json")))
+manifest = json.load(open(blob(index["manifests"][0]["digest"])))
+config = json.load(open(blob(manifest["config"]["digest"])))["config"]
+print("USER=" + config.get("User", "0:0"))
+print("WORKDIR=" + config.get("WorkingDir", "/"))
+print("ENV=" + " ".join(config.get("Env", [])))
+print("ENTRYPOINT=" + "\x1f".join(config.get("Entrypoint", [])))
+print("CMD=" + "\x1f".join(config.get("Cmd", [])))
+for layer in manifest["layers"]:
+    print("LAYER=" + layer["mediaType"] + " " + blob(layer["digest"]))
+EOF
+}
+entrypoint=() cmd=() env_vars=() layers=()
+user="" workdir=""
+while IFS= read -r line; do
+  case "$line" in
+    USER=*) user="${line#USER=}" ;;
+    WORKDIR=*) workdir="${line#WORKDIR=}" ;;
+    ENV=*) read -r -a env_vars <<< "${line#ENV=}" ;;
+    ENTRYPOINT=*) IFS=$'\x1f' read -r -a entrypoint <<< "${line#ENTRYPOINT=}" ;;
+    CMD=*) IFS=$'\x1f' read -r -a cmd <<< "${line#CMD=}" ;;
+    LAYER=*) layers+=("${line#LAYER=}") ;;
+  esac
+done < <(read_image)
+
+echo "check-image: $tarball ($(du -h "$tarball" | cut -f1)), ${#layers[@]} layers"
+echo "check-image: entrypoint: ${entrypoint[*]}"
+echo "check-image: user $user, working directory $workdir, env ${env_vars[*]}"
+for layer in "${layers[@]}"; do
+  media="${layer%% *}" path="${layer#* }"
+  case "$media" in
+    *tar+gzip) tar -xzpf "$path" --numeric-owner --warning=no-unknown-keyword -C "$work/rootfs" ;;
+    *tar) tar -xpf "$path" --numeric-owner --warning=no-unknown-keyword -C "$work/rootfs" ;;
+    *) echo "check-image: unsupported layer type $media" >&2; exit 1 ;;
+  esac
+  # Jib's layers from `scratch` delete nothing; a whiteout would need a real runtime.
+  if tar -tzf "$path" 2>/dev/null | grep -q '/\.wh\.'; then
+    echo "check-image: layer $path has whiteouts, not handled here" >&2; exit 1
+  fi
+done
+echo "check-image: unpacked into $work/rootfs: $(du -sh "$work/rootfs" | cut -f1)"
+
+# What a runtime adds: /proc and /dev mount points; the volume, owned by the image's user as a
+# bind-mounted host directory must be (README: chown 10001:10001).
+mkdir -p "$work/rootfs/proc" "$work/rootfs/dev"
+chown "$user" "$work/rootfs$workdir"
+uid="${user%%:*}" gid="${user##*:}"
+
+# Runs "$@" in the image as the container would: ENTRYPOINT + "$@", with the image's Env only.
+unshare_bin="$(command -v unshare)" mount_bin="$(command -v mount)"
+in_image() {
+  env -i "${env_vars[@]}" "$unshare_bin" --mount --pid --fork --kill-child=TERM /bin/sh -c '
+    unshare_bin="$1" mount_bin="$2" root="$3" wd="$4" uid="$5" gid="$6"; shift 6
+    "$mount_bin" -t proc proc "$root/proc" && "$mount_bin" --rbind /dev "$root/dev" || exit 125
+    exec "$unshare_bin" --root="$root" --wd="$wd" --setuid "$uid" --setgid "$gid" "$@"' \
+    sh "$unshare_bin" "$mount_bin" "$work/rootfs" "$workdir" "$uid" "$gid" "${entrypoint[@]}" "$@"
+}
+
+echo
+echo "== 1. default command: ${cmd[*]}"
+in_image "${cmd[@]}" > "$work/help.txt" 2>&1 || { cat "$work/help.txt"; exit 1; }
+head -n 4 "$work/help.txt"
+grep -q 'node' "$work/help.txt" || { echo "check-image: --help does not list commands" >&2; exit 1; }
+
+# A port range nobody else on the machine is likely to use right now.
+base_port=$((30000 + RANDOM % 20000))
+echo
+echo "== 2. genesis init --validators 1 --out $workdir/chain --base-port $base_port"
+in_image genesis init --validators 1 --out "$workdir/chain" --base-port "$base_port" 2>&1 | tail -n 3
+ls -l "$work/rootfs$workdir/chain/validator-0"
+
+echo
+echo "== 3. node start --home $workdir/chain/validator-0 (for up to 90 s)"
+in_image node start --home "$workdir/chain/validator-0" > "$work/node.log" 2>&1 &
+node_pid=$!
+height=0
+for _ in $(seq 1 90); do
+  sleep 1
+  kill -0 "$node_pid" 2>/dev/null || { echo "check-image: the node exited" >&2; cat "$work/node.log" >&2; exit 1; }
+  status="$(in_image query status --genesis "$workdir/chain/genesis.json" \
+    --key "$workdir/chain/clients/auditor-0.key.json" 2>/dev/null || true)"
+  height="$(sed -n 's/^chain .* height \([0-9]*\)$/\1/p' <<< "$status")"
+  [ "${height:-0}" -ge 2 ] && break
+done
+echo "$status"
+head -n 5 "$work/node.log"
+kill -TERM "$node_pid"
+wait "$node_pid" && node_rc=0 || node_rc=$?
+node_pid=""
+echo "node stopped by SIGTERM, exit $node_rc"
+[ "${height:-0}" -ge 2 ] || { echo "check-image: no block committed" >&2; cat "$work/node.log" >&2; exit 1; }
+
+if [ "${CHECK_TENSORFLOW:-1}" = 1 ]; then
+  echo
+  echo "== 4. image reconstruct (TensorFlow natives and shipped models from the image)"
+  python3 - "$work/rootfs$workdir/noisy.png" <<'EOF'
+import struct, sys, zlib, random
+random.seed(7)
+w = h = 128
+rows = b"".join(b"\x00" + bytes(min(255, max(0, 100 + (x // 8) * 4 + random.randint(-20, 20)))
+                                 for x in range(w)) for _ in range(h))
+chunk = lambda t, d: struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
+png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0)) \
+    + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+open(sys.argv[1], "wb").write(png)
+EOF
+  chown "$user" "$work/rootfs$workdir/noisy.png"
+  in_image image reconstruct "$workdir/noisy.png" "$workdir/clean.png" 2>&1 | tail -n 3
+  [ -s "$work/rootfs$workdir/clean.png" ] || { echo "check-image: no reconstruction written" >&2; exit 1; }
+  echo "wrote $workdir/clean.png ($(stat -c %s "$work/rootfs$workdir/clean.png") bytes)"
+fi
+
+echo
+echo "check-image: OK"
