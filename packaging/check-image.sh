@@ -12,7 +12,7 @@
 #      CHECK_TENSORFLOW=0).
 # Needs root (unshare, mount, chroot), util-linux, python3 (to read the OCI JSON), tar, gzip.
 #
-#   packaging/check-image.sh [testnet/target/prosima-image.tar]
+#   packaging/check-image.sh [testnet/target/prosima-image.tar | testnet/target/prosima-image-docker.tar]
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -34,22 +34,30 @@ trap cleanup EXIT
 mkdir -p "$work/oci" "$work/rootfs"
 tar -xf "$tarball" -C "$work/oci"
 
-# index.json -> manifest -> config and layers (in order), as a runtime reads them.
+# index.json -> manifest -> config and layers (in order), as a runtime reads them; or the
+# `docker save` manifest.json (IMAGE_FORMAT=Docker).
 read_image() {
   python3 - "$work/oci" <<'EOF'
 import json, sys, os
 oci = sys.argv[1]
 blob = lambda d: os.path.join(oci, "blobs", *d.split(":"))
-index = json.load(open(os.path.join(oci, "index.json")))
-manifest = json.load(open(blob(index["manifests"][0]["digest"])))
-config = json.load(open(blob(manifest["config"]["digest"])))["config"]
+if os.path.exists(os.path.join(oci, "index.json")):  # OCI image layout
+    index = json.load(open(os.path.join(oci, "index.json")))
+    manifest = json.load(open(blob(index["manifests"][0]["digest"])))
+    config = json.load(open(blob(manifest["config"]["digest"])))["config"]
+    layers = [(l["mediaType"], blob(l["digest"])) for l in manifest["layers"]]
+else:  # `docker save` format: manifest.json names the config and the layer files
+    manifest = json.load(open(os.path.join(oci, "manifest.json")))[0]
+    config = json.load(open(os.path.join(oci, manifest["Config"])))["config"]
+    layers = [("tar+gzip" if l.endswith(".gz") else "tar", os.path.join(oci, l))
+              for l in manifest["Layers"]]
 print("USER=" + config.get("User", "0:0"))
 print("WORKDIR=" + config.get("WorkingDir", "/"))
 print("ENV=" + " ".join(config.get("Env", [])))
 print("ENTRYPOINT=" + "\x1f".join(config.get("Entrypoint", [])))
 print("CMD=" + "\x1f".join(config.get("Cmd", [])))
-for layer in manifest["layers"]:
-    print("LAYER=" + layer["mediaType"] + " " + blob(layer["digest"]))
+for media, path in layers:
+    print("LAYER=" + media + " " + path)
 EOF
 }
 entrypoint=() cmd=() env_vars=() layers=()
