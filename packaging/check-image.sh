@@ -24,8 +24,7 @@ work="$(mktemp -d /tmp/prosima-image-check.XXXXXX)"
 node_pid=""
 cleanup() {
   if [ -n "$node_pid" ] && kill -0 "$node_pid" 2>/dev/null; then
-    kill -TERM "$node_pid" 2>/dev/null || true
-    wait "$node_pid" 2>/dev/null || true
+    stop_in_image "$node_pid"
   fi
   rm -rf "$work"
 }
@@ -96,14 +95,32 @@ mkdir -p "$work/rootfs/proc" "$work/rootfs/dev"
 chown "$user" "$work/rootfs$workdir"
 uid="${user%%:*}" gid="${user##*:}"
 
-# Runs "$@" in the image as the container would: ENTRYPOINT + "$@", with the image's Env only.
+# The command line that runs "$@" in the image as the container would: ENTRYPOINT + "$@", with
+# the image's Env only. In it, the entrypoint's java is PID 1 of the new PID namespace and a
+# child of the outer unshare (the inner unshare and sh exec into it).
 unshare_bin="$(command -v unshare)" mount_bin="$(command -v mount)"
-in_image() {
-  env -i "${env_vars[@]}" "$unshare_bin" --mount --pid --fork --kill-child=TERM /bin/sh -c '
+image_argv() {
+  argv=(env -i "${env_vars[@]}" "$unshare_bin" --mount --pid --fork /bin/sh -c '
     unshare_bin="$1" mount_bin="$2" root="$3" wd="$4" uid="$5" gid="$6"; shift 6
     "$mount_bin" -t proc proc "$root/proc" && "$mount_bin" --rbind /dev "$root/dev" || exit 125
     exec "$unshare_bin" --root="$root" --wd="$wd" --setuid "$uid" --setgid "$gid" "$@"' \
-    sh "$unshare_bin" "$mount_bin" "$work/rootfs" "$workdir" "$uid" "$gid" "${entrypoint[@]}" "$@"
+    sh "$unshare_bin" "$mount_bin" "$work/rootfs" "$workdir" "$uid" "$gid" "${entrypoint[@]}" "$@")
+}
+in_image() {
+  local argv
+  image_argv "$@"
+  "${argv[@]}"
+}
+# Stops what `image_argv ...; exec "${argv[@]}"` started in the background as $1 (the outer
+# unshare): SIGTERM to its child, the image's java, as `docker stop` would send it. (unshare's
+# --kill-child would not reach it: the parent-death signal is cleared when the inner unshare
+# changes the user.) Sets stopped_rc to its exit status. Not in a subshell: only this shell can
+# wait for it.
+stop_in_image() {
+  local child
+  child="$(pgrep -P "$1" || true)"
+  [ -n "$child" ] && kill -TERM "$child" 2>/dev/null
+  wait "$1" && stopped_rc=0 || stopped_rc=$?
 }
 
 echo
@@ -121,7 +138,7 @@ ls -l "$work/rootfs$workdir/chain/validator-0"
 
 echo
 echo "== 3. node start --home $workdir/chain/validator-0 (for up to 90 s)"
-in_image node start --home "$workdir/chain/validator-0" > "$work/node.log" 2>&1 &
+(image_argv node start --home "$workdir/chain/validator-0" && exec "${argv[@]}") > "$work/node.log" 2>&1 &
 node_pid=$!
 height=0
 for _ in $(seq 1 90); do
@@ -134,10 +151,12 @@ for _ in $(seq 1 90); do
 done
 echo "$status"
 head -n 5 "$work/node.log"
-kill -TERM "$node_pid"
-wait "$node_pid" && node_rc=0 || node_rc=$?
-node_pid=""
+stop_in_image "$node_pid"
+node_rc="$stopped_rc" node_pid=""
 echo "node stopped by SIGTERM, exit $node_rc"
+if pgrep -f "$work/rootfs" > /dev/null; then
+  echo "check-image: a process of the image is still running" >&2; exit 1
+fi
 [ "${height:-0}" -ge 2 ] || { echo "check-image: no block committed" >&2; cat "$work/node.log" >&2; exit 1; }
 
 if [ "${CHECK_TENSORFLOW:-1}" = 1 ]; then
