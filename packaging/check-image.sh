@@ -4,13 +4,15 @@
 # and PID namespace with /proc and /dev, like a container runtime gives; the host's network, so
 # the node is reachable on loopback). Checks, in the image:
 #   1. the default command (`--help`) prints the CLI's usage;
-#   2. `genesis init --validators 1` writes a single-validator chain into the volume
-#      /var/lib/prosima;
-#   3. `node start` on it commits blocks: `query status` (also run in the image) sees height >= 2
-#      within 90 s;
+#   2. `genesis init --validators N` (N = CHECK_VALIDATORS, default 1) writes a chain into the
+#      volume /var/lib/prosima;
+#   3. `node start` of each validator (each a process of the image, as N containers on one host
+#      network would be) commits blocks: `query status` (also run in the image, over gRPC with
+#      mutual TLS) sees height >= 2 within 120 s; with N > 1 the validators reach each other over
+#      p2p TLS;
 #   4. `image reconstruct` loads the bundled TensorFlow natives and shipped models (skip with
 #      CHECK_TENSORFLOW=0).
-# Needs root (unshare, mount, chroot), util-linux, python3 (to read the OCI JSON), tar, gzip.
+# Needs root (unshare, mount), util-linux, procps (pgrep), python3 (to read the image's JSON), tar.
 #
 #   packaging/check-image.sh [testnet/target/prosima-image.tar | testnet/target/prosima-image-docker.tar]
 set -euo pipefail
@@ -21,11 +23,12 @@ tarball="$(readlink -f "${1:-$here/../testnet/target/prosima-image.tar}")"
 [ "$(id -u)" = 0 ] || { echo "check-image: run as root (unshare, mount, chroot)" >&2; exit 1; }
 
 work="$(mktemp -d /tmp/prosima-image-check.XXXXXX)"
-node_pid=""
+validators="${CHECK_VALIDATORS:-1}"
+node_pids=()
 cleanup() {
-  if [ -n "$node_pid" ] && kill -0 "$node_pid" 2>/dev/null; then
-    stop_in_image "$node_pid"
-  fi
+  for pid in "${node_pids[@]}"; do
+    kill -0 "$pid" 2>/dev/null && stop_in_image "$pid"
+  done
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -132,32 +135,43 @@ grep -q 'node' "$work/help.txt" || { echo "check-image: --help does not list com
 # A port range nobody else on the machine is likely to use right now.
 base_port=$((30000 + RANDOM % 20000))
 echo
-echo "== 2. genesis init --validators 1 --out $workdir/chain --base-port $base_port"
-in_image genesis init --validators 1 --out "$workdir/chain" --base-port "$base_port" 2>&1 | tail -n 3
+echo "== 2. genesis init --validators $validators --out $workdir/chain --base-port $base_port"
+in_image genesis init --validators "$validators" --out "$workdir/chain" --base-port "$base_port" 2>&1 | tail -n 3
 ls -l "$work/rootfs$workdir/chain/validator-0"
 
 echo
-echo "== 3. node start --home $workdir/chain/validator-0 (for up to 90 s)"
-(image_argv node start --home "$workdir/chain/validator-0" && exec "${argv[@]}") > "$work/node.log" 2>&1 &
-node_pid=$!
+echo "== 3. node start --home $workdir/chain/validator-I for $validators validator(s) (for up to 120 s)"
+for i in $(seq 0 $((validators - 1))); do
+  (image_argv node start --home "$workdir/chain/validator-$i" && exec "${argv[@]}") > "$work/node-$i.log" 2>&1 &
+  node_pids+=($!)
+done
 height=0
-for _ in $(seq 1 90); do
+for _ in $(seq 1 120); do
   sleep 1
-  kill -0 "$node_pid" 2>/dev/null || { echo "check-image: the node exited" >&2; cat "$work/node.log" >&2; exit 1; }
+  for i in "${!node_pids[@]}"; do
+    kill -0 "${node_pids[$i]}" 2>/dev/null ||
+      { echo "check-image: validator-$i exited" >&2; cat "$work/node-$i.log" >&2; exit 1; }
+  done
   status="$(in_image query status --genesis "$workdir/chain/genesis.json" \
     --key "$workdir/chain/clients/auditor-0.key.json" 2>/dev/null || true)"
   height="$(sed -n 's/^chain .* height \([0-9]*\)$/\1/p' <<< "$status")"
   [ "${height:-0}" -ge 2 ] && break
 done
 echo "$status"
-head -n 5 "$work/node.log"
-stop_in_image "$node_pid"
-node_rc="$stopped_rc" node_pid=""
-echo "node stopped by SIGTERM, exit $node_rc"
+for i in "${!node_pids[@]}"; do
+  echo "validator-$i: $(grep -c 'p2p: connected' "$work/node-$i.log" || true) p2p connections;" \
+    "$(grep 'committed' "$work/node-$i.log" | tail -n 1 | sed 's/.* - //')"
+done
+for i in "${!node_pids[@]}"; do
+  stop_in_image "${node_pids[$i]}"
+  echo "validator-$i stopped by SIGTERM, exit $stopped_rc"
+done
+node_pids=()
 if pgrep -f "$work/rootfs" > /dev/null; then
   echo "check-image: a process of the image is still running" >&2; exit 1
 fi
-[ "${height:-0}" -ge 2 ] || { echo "check-image: no block committed" >&2; cat "$work/node.log" >&2; exit 1; }
+[ "${height:-0}" -ge 2 ] ||
+  { echo "check-image: no block committed" >&2; cat "$work"/node-*.log >&2; exit 1; }
 
 if [ "${CHECK_TENSORFLOW:-1}" = 1 ]; then
   echo
