@@ -45,7 +45,9 @@ public final class ImageIngestCommand implements Callable<Integer> {
 
   @Option(
       names = "--grant",
-      description = "Also grant access to this identity (key file or hex public key); repeatable.")
+      description =
+          "Also grant access to this identity: its public card (NAME.public.json), a key file or"
+              + " a hex public key of a genesis client; repeatable.")
   List<String> grants = new ArrayList<>();
 
   @Option(names = "--code", description = "Erasure code r/s (default 2/4, or s = validators).")

@@ -3,9 +3,11 @@ package io.prosima.node.image;
 import com.google.protobuf.ByteString;
 import io.prosima.genesis.GenesisException;
 import io.prosima.genesis.KeyFiles;
+import io.prosima.genesis.MemberCards;
 import io.prosima.proto.v1.Genesis;
 import io.prosima.proto.v1.Identity;
 import io.prosima.proto.v1.KeyFile;
+import io.prosima.proto.v1.MemberCard;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
@@ -13,11 +15,40 @@ import java.util.HexFormat;
 /** An identity a data key is wrapped for: its ledger key and its X25519 encryption key. */
 public record Grantee(ByteString publicKey, ByteString encryptionKey, String name) {
   /**
-   * A grantee named on the command line: a key file (only its public halves are used) or the hex
-   * Ed25519 public key of a genesis client.
+   * A grantee named on the command line: its public card ({@code NAME.public.json} from {@code keys
+   * generate}, what one site holds of another), a key file (only its public halves are used) or the
+   * hex Ed25519 public key of a genesis client. A card counts only for a genesis client whose
+   * encryption key it matches: the genesis, not the card, is what every site agreed on.
    */
   public static Grantee parse(String spec, Genesis genesis) {
     Path file = Path.of(spec);
+    if (Files.isRegularFile(file) && isCard(file)) {
+      MemberCard card;
+      try {
+        card = MemberCards.read(file);
+      } catch (GenesisException e) {
+        throw new IllegalArgumentException("grantee card: " + e.getMessage(), e);
+      }
+      Grantee g =
+          inGenesis(card.getEd25519PublicKey(), genesis)
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "grantee card "
+                              + file
+                              + " ("
+                              + card.getName()
+                              + ") is not a client in the genesis"));
+      if (!g.encryptionKey().equals(card.getX25519PublicKey())) {
+        throw new IllegalArgumentException(
+            "grantee card "
+                + file
+                + " has another encryption key than the genesis holds for "
+                + g.name()
+                + "; refusing to wrap the data key for it");
+      }
+      return g;
+    }
     if (Files.isRegularFile(file)) {
       try {
         KeyFile k = KeyFiles.read(file);
@@ -40,6 +71,21 @@ public record Grantee(ByteString publicKey, ByteString encryptionKey, String nam
     }
     throw new IllegalArgumentException(
         "grantee " + spec + " is not a client in the genesis; pass its key file instead");
+  }
+
+  /** A public card, not a key file: it names no private key (cards are small JSON files). */
+  private static boolean isCard(Path file) {
+    try {
+      if (Files.size(file) > MemberCards.CARD_BYTES_MAX) {
+        return false;
+      }
+      String json = Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
+      return json.contains("\"signature\"")
+          && !json.contains("PrivateKey")
+          && !json.contains("private_key");
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      return false;
+    }
   }
 
   public static Grantee of(KeyFile key) {
