@@ -4,12 +4,12 @@ import io.prosima.genesis.ChainLayout;
 import io.prosima.genesis.GenesisBuilder;
 import io.prosima.node.LedgerNode;
 import io.prosima.node.NodeConfig;
+import io.prosima.node.client.BusyRefusals;
 import io.prosima.node.client.NodeClient;
 import io.prosima.proto.v1.AccessLog;
 import io.prosima.proto.v1.Genesis;
 import io.prosima.proto.v1.KeyFile;
 import io.prosima.proto.v1.Payload;
-import io.prosima.proto.v1.RefusalCode;
 import io.prosima.proto.v1.StatusRequest;
 import io.prosima.proto.v1.SubmitBatchRequest;
 import io.prosima.proto.v1.SubmitBatchResponse;
@@ -165,16 +165,6 @@ public final class LedgerBenchmark {
   /** A flood client's batch shrinks to what a busy node took, down to this many txs. */
   static final int BUSY_BATCH_TXS_MIN = 20;
 
-  /** The index of the first tx a busy node refused (MEMPOOL_FULL), or -1. */
-  static int firstBusy(List<SubmitResponse> results) {
-    for (int i = 0; i < results.size(); i++) {
-      if (results.get(i).getCode() == RefusalCode.REFUSAL_MEMPOOL_FULL) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
   private static String addressOf(List<String> addresses, int signer) {
     return addresses.get(signer % addresses.size());
   }
@@ -297,7 +287,7 @@ public final class LedgerBenchmark {
                       // A busy node admits a prefix and refuses the rest as MEMPOOL_FULL: send
                       // the rest again after a pause, as a client should.
                       List<SubmitResponse> results = r.getResultsList();
-                      int busyAt = firstBusy(results);
+                      int busyAt = BusyRefusals.firstBusy(results);
                       if (busyAt >= 0) {
                         busyRefusals.addAndGet(results.size() - busyAt);
                         results = results.subList(0, busyAt);

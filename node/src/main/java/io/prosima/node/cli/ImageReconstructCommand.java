@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -43,23 +44,7 @@ public final class ImageReconstructCommand implements Callable<Integer> {
       description = "Write E's latents of the input here (for a clean image: what to anchor).")
   Path saveLatents;
 
-  @Option(
-      names = "--axis",
-      defaultValue = "2",
-      description = "NIfTI slice axis 0..2 (default ${DEFAULT-VALUE}).")
-  int axis;
-
-  @Option(
-      names = "--slice",
-      defaultValue = "-1",
-      description = "NIfTI slice index (default: middle).")
-  int slice;
-
-  @Option(
-      names = "--frame",
-      defaultValue = "1",
-      description = "DICOM frame of a multi-frame file, counted from 1 (default ${DEFAULT-VALUE}).")
-  int frame;
+  @Mixin ImageInputOptions input;
 
   @Option(
       names = "--encoder-sha256",
@@ -139,7 +124,8 @@ public final class ImageReconstructCommand implements Callable<Integer> {
                 HexFormat.of().parseHex(encoderSha256),
                 HexFormat.of().parseHex(generatorSha256))) {
       System.out.println(
-          Reconstruction.reconstructFile(model, in, out, axis, slice, frame, latents, saveLatents)
+          Reconstruction.reconstructFile(
+                  model, in, out, input.axis, input.slice, input.frame, latents, saveLatents)
               .format(in, out));
     }
     return 0;
@@ -162,9 +148,9 @@ public final class ImageReconstructCommand implements Callable<Integer> {
     try (ImageSession session = new ImageSession(client, null);
         var opened = io.prosima.node.image.Models.open(dir, session.via, version, true)) {
       var history = ImageCommands.history(session, imageId);
-      var input = io.prosima.node.image.ImageInput.read(in, frame).unitImage();
+      var image = input.read(in).unitImage();
       long start = System.nanoTime();
-      var result = io.prosima.node.image.ChainReconstruction.run(history, input, opened);
+      var result = io.prosima.node.image.ChainReconstruction.run(history, image, opened);
       io.prosima.imaging.io.PngImages.write16(result.output(), out);
       System.out.printf(
           java.util.Locale.ROOT,

@@ -1,10 +1,10 @@
 package io.prosima.node.image;
 
 import io.grpc.StatusRuntimeException;
+import io.prosima.node.client.BusyRefusals;
 import io.prosima.node.client.NodeClient;
 import io.prosima.node.client.TxSigner;
 import io.prosima.proto.v1.Payload;
-import io.prosima.proto.v1.RefusalCode;
 import io.prosima.proto.v1.StatusRequest;
 import io.prosima.proto.v1.SubmitBatchRequest;
 import io.prosima.proto.v1.SubmitBatchResponse;
@@ -139,7 +139,7 @@ final class GroupCommitter implements AutoCloseable {
               .withDeadlineAfter(Math.max(1, leftMs), TimeUnit.MILLISECONDS)
               .submitBatch(
                   SubmitBatchRequest.newBuilder().addAllTxs(rest).setWaitForCommit(true).build());
-      int busyAt = firstBusy(response.getResultsList());
+      int busyAt = BusyRefusals.firstBusy(response.getResultsList());
       if (busyAt < 0 || System.nanoTime() + pauseMs * 1_000_000 - deadline > 0) {
         results.addAll(response.getResultsList());
         return results;
@@ -148,16 +148,6 @@ final class GroupCommitter implements AutoCloseable {
       Thread.sleep(pauseMs);
       pauseMs = Math.min(BUSY_PAUSE_MS_MAX, pauseMs * 2);
     }
-  }
-
-  /** The index of the first tx refused because the node was busy, or -1. */
-  private static int firstBusy(List<SubmitResponse> results) {
-    for (int i = 0; i < results.size(); i++) {
-      if (results.get(i).getCode() == RefusalCode.REFUSAL_MEMPOOL_FULL) {
-        return i;
-      }
-    }
-    return -1;
   }
 
   @Override
