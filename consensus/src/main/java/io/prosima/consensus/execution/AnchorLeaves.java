@@ -69,12 +69,6 @@ public final class AnchorLeaves {
     if (!Arrays.equals(ImageLeaves.root(leaves), a.getMerkleRoot().toByteArray())) {
       return Refusal.of(REFUSAL_MERKLE_ROOT_MISMATCH, "merkle_root does not match the leaves");
     }
-    if (a.getMerkleRoot().size() != HASH_BYTES) {
-      return invalid("merkle_root must be 32 bytes");
-    }
-    if (!Arrays.equals(ImageLeaves.root(leaves), a.getMerkleRoot().toByteArray())) {
-      return Refusal.of(REFUSAL_MERKLE_ROOT_MISMATCH, "merkle_root does not match the leaves");
-    }
     return null;
   }
 

@@ -4,6 +4,7 @@ import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.Descriptors;
 import com.google.protobuf.Message;
 import java.io.IOException;
+import java.util.List;
 
 /**
  * Canonical encoding: hashes and signatures are always taken over the deterministic serialization
@@ -56,12 +57,9 @@ public final class Canonical {
     if (!message.getUnknownFields().asMap().isEmpty()) {
       return true;
     }
-    // Only message-typed fields can hide unknown fields; reflecting over scalars is the slow part
-    // of a generic walk, so it is skipped.
-    for (Descriptors.FieldDescriptor field : message.getDescriptorForType().getFields()) {
-      if (field.getJavaType() != Descriptors.FieldDescriptor.JavaType.MESSAGE) {
-        continue;
-      }
+    // Only message-typed fields can hide unknown fields; their list is found once per type, so
+    // a 16-tile anchor does not reflect over every scalar field of every leaf.
+    for (Descriptors.FieldDescriptor field : messageFields(message.getDescriptorForType())) {
       if (field.isRepeated()) {
         int n = message.getRepeatedFieldCount(field);
         for (int i = 0; i < n; i++) {
@@ -74,5 +72,18 @@ public final class Canonical {
       }
     }
     return false;
+  }
+
+  /** The message-typed fields of each message type (descriptors are immutable singletons). */
+  private static final java.util.Map<Descriptors.Descriptor, List<Descriptors.FieldDescriptor>>
+      MESSAGE_FIELDS_BY_TYPE = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static List<Descriptors.FieldDescriptor> messageFields(Descriptors.Descriptor type) {
+    return MESSAGE_FIELDS_BY_TYPE.computeIfAbsent(
+        type,
+        t ->
+            t.getFields().stream()
+                .filter(f -> f.getJavaType() == Descriptors.FieldDescriptor.JavaType.MESSAGE)
+                .toList());
   }
 }
