@@ -16,6 +16,7 @@ import io.prosima.node.ledger.ConsensusDriver;
 import io.prosima.node.ledger.ImageAccess;
 import io.prosima.node.ledger.LedgerCore;
 import io.prosima.node.ledger.TxAdmission;
+import io.prosima.node.ledger.TxRelay;
 import io.prosima.node.metrics.NodeMetrics;
 import io.prosima.p2p.BlockSource;
 import io.prosima.p2p.P2pHandler;
@@ -120,6 +121,20 @@ public final class LedgerNode implements AutoCloseable {
         opened.push(p2p);
         consensus.connect(p2p::broadcast);
         consensus.connectFetches(p2p::fetchTxsFromAll);
+        P2pNetwork overlay = p2p;
+        consensus.connectRelay(
+            new TxRelay.Net() {
+              @Override
+              public void announce(ByteString neighbour, List<ByteString> txHashes) {
+                overlay.announceTxs(neighbour, txHashes);
+              }
+
+              @Override
+              public void request(ByteString neighbour, List<ByteString> txHashes) {
+                overlay.fetchTxs(neighbour, txHashes, true);
+              }
+            },
+            overlay::connectedPeers);
         metrics.watchP2p(p2p::stats);
       }
       this.fragments =
@@ -221,13 +236,18 @@ public final class LedgerNode implements AutoCloseable {
           @Override
           public List<io.prosima.proto.v1.Transaction> onTxFetch(
               ByteString neighbour, List<ByteString> txHashes) {
-            return consensus.onTxFetch(txHashes);
+            return consensus.onTxFetch(neighbour, txHashes);
           }
 
           @Override
           public void onTxsFetched(
               ByteString neighbour, List<io.prosima.proto.v1.Transaction> txs) {
             consensus.onTxsFetched(neighbour, txs);
+          }
+
+          @Override
+          public void onTxAnnounce(ByteString neighbour, List<ByteString> txHashes) {
+            consensus.onTxAnnounce(neighbour, txHashes);
           }
 
           // Bodies, links and certificates are checked before the blocks are queued; a bad batch

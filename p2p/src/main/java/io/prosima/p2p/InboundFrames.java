@@ -3,6 +3,7 @@ package io.prosima.p2p;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.prosima.proto.v1.PeerFrame;
 import io.prosima.proto.v1.SyncRequest;
+import io.prosima.proto.v1.TxAnnounce;
 import io.prosima.proto.v1.TxFetch;
 import java.nio.ByteBuffer;
 
@@ -78,6 +79,7 @@ final class InboundFrames {
       case SYNC_RESPONSE -> !frame.getSyncResponse().getUnknownFields().asMap().isEmpty();
       case TX_FETCH -> !frame.getTxFetch().getUnknownFields().asMap().isEmpty();
       case TX_FETCHED -> !frame.getTxFetched().getUnknownFields().asMap().isEmpty();
+      case TX_ANNOUNCE -> !frame.getTxAnnounce().getUnknownFields().asMap().isEmpty();
       case KIND_NOT_SET -> true;
     };
   }
@@ -85,6 +87,12 @@ final class InboundFrames {
   /** A sync request worth serving: it names a height and asks for at least one block. */
   static boolean servable(SyncRequest request) {
     return request.getFromHeight() >= 1 && request.getMaxBlocks() >= 1;
+  }
+
+  /** An announcement worth reading: between one hash and a fetch's worth. */
+  static boolean servable(TxAnnounce announce) {
+    return announce.getTxHashesCount() >= 1
+        && announce.getTxHashesCount() <= P2pNetwork.TX_FETCH_HASHES_MAX;
   }
 
   /** A transaction fetch worth serving: between one hash and a block's worth. */

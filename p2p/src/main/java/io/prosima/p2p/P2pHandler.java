@@ -39,4 +39,10 @@ public interface P2pHandler {
 
   /** Transactions a neighbour sent in answer to our {@link P2pNetwork#fetchTxs}. Must not block. */
   default void onTxsFetched(ByteString neighbour, List<Transaction> txs) {}
+
+  /**
+   * A neighbour announced transactions it holds (hashes, unverified: at most {@link
+   * P2pNetwork#TX_FETCH_HASHES_MAX}). Must not block.
+   */
+  default void onTxAnnounce(ByteString neighbour, List<ByteString> txHashes) {}
 }

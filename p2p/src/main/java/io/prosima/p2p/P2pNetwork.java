@@ -30,6 +30,7 @@ import io.prosima.proto.v1.PeerStatus;
 import io.prosima.proto.v1.SyncRequest;
 import io.prosima.proto.v1.SyncResponse;
 import io.prosima.proto.v1.Transaction;
+import io.prosima.proto.v1.TxAnnounce;
 import io.prosima.proto.v1.TxFetch;
 import io.prosima.proto.v1.TxFetched;
 import java.io.IOException;
@@ -314,11 +315,38 @@ public final class P2pNetwork implements AutoCloseable {
    * is too large. Never blocks.
    */
   public boolean fetchTxs(ByteString neighbour, List<ByteString> txHashes) {
+    return fetchTxs(neighbour, txHashes, false);
+  }
+
+  /**
+   * {@link #fetchTxs}; a {@code relay} fetch (after the neighbour's announcement) is answered as
+   * bulk, which the neighbour may drop under backpressure.
+   */
+  public boolean fetchTxs(ByteString neighbour, List<ByteString> txHashes, boolean relay) {
     Peer peer = peers.get(neighbour);
     if (peer == null || txHashes.isEmpty() || txHashes.size() > TX_FETCH_HASHES_MAX) {
       return false;
     }
-    send(peer, PeerFrame.newBuilder().setTxFetch(TxFetch.newBuilder().addAllTxHashes(txHashes)));
+    send(
+        peer,
+        PeerFrame.newBuilder()
+            .setTxFetch(TxFetch.newBuilder().addAllTxHashes(txHashes).setRelay(relay)));
+    return true;
+  }
+
+  /**
+   * Tells {@code neighbour} the hashes of transactions we hold (at most {@link
+   * #TX_FETCH_HASHES_MAX}); it fetches those it lacks. False when it is not connected or the list
+   * is too long. Never blocks.
+   */
+  public boolean announceTxs(ByteString neighbour, List<ByteString> txHashes) {
+    Peer peer = peers.get(neighbour);
+    if (peer == null || txHashes.isEmpty() || txHashes.size() > TX_FETCH_HASHES_MAX) {
+      return false;
+    }
+    send(
+        peer,
+        PeerFrame.newBuilder().setTxAnnounce(TxAnnounce.newBuilder().addAllTxHashes(txHashes)));
     return true;
   }
 
@@ -499,9 +527,21 @@ public final class P2pNetwork implements AutoCloseable {
       return;
     }
     try {
-      syncServer.execute(() -> serveTxFetch(from, fetch.getTxHashesList()));
+      syncServer.execute(() -> serveTxFetch(from, fetch.getTxHashesList(), fetch.getRelay()));
     } catch (RejectedExecutionException e) {
       counters.framesDropped.increment(); // too many queued: the neighbour will ask again
+    }
+  }
+
+  void onTxAnnounce(Peer from, TxAnnounce announce) {
+    if (!InboundFrames.servable(announce)) {
+      counters.framesDropped.increment();
+      return;
+    }
+    try {
+      handler.onTxAnnounce(from.key, announce.getTxHashesList());
+    } catch (RuntimeException e) {
+      log.warn("p2p: tx announcement handler failed", e);
     }
   }
 
@@ -514,7 +554,7 @@ public final class P2pNetwork implements AutoCloseable {
   }
 
   /** Answers a fetch with the transactions we have, as many as fit one frame. */
-  private void serveTxFetch(Peer to, List<ByteString> hashes) {
+  private void serveTxFetch(Peer to, List<ByteString> hashes, boolean relay) {
     if (!to.channel.isActive() || to.channel.bytesBeforeUnwritable() < config.frameBytesMax()) {
       counters.framesDropped.increment();
       return;
@@ -529,7 +569,12 @@ public final class P2pNetwork implements AutoCloseable {
       }
       answer.addTxs(tx);
     }
-    send(to, PeerFrame.newBuilder().setTxFetched(answer));
+    // A relay answer fills a mempool and waits its turn like gossiped batches did; a proposal's
+    // fetch is what a vote waits for.
+    send(
+        to,
+        Unpooled.wrappedBuffer(PeerFrame.newBuilder().setTxFetched(answer).build().toByteArray()),
+        relay);
   }
 
   void onSyncResponse(Peer from, SyncResponse response) {
@@ -672,10 +717,16 @@ public final class P2pNetwork implements AutoCloseable {
    * one FIFO per connection, so without this a vote or proposal written during a flood waited
    * behind up to the whole outbound bound of transactions (64 MiB: seconds of TLS writes), and
    * heights went past round 0 for no other reason. A transaction dropped here still reaches a
-   * block: its node proposes it in turn, and the others fetch it by hash (a fetch and its answer
-   * are not bulk).
+   * block: its node proposes it in turn, and the others fetch it by hash (a proposal's fetch and
+   * its answer are not bulk; the answer to a relay fetch, after an announcement, is).
    */
   private void send(Peer peer, ByteBuf frame, boolean bulk) {
+    if (!peer.channel.isActive()) {
+      // Closing (a protocol violation, say): not a drop for backpressure, and not counted as one,
+      // or a status tick racing the close would count twice what the violation counted once.
+      frame.release();
+      return;
+    }
     long room = peer.channel.bytesBeforeUnwritable();
     long queued = config.outboundBytesMaxPerPeer() - room;
     if (frame.readableBytes() + LENGTH_FIELD_BYTES > room

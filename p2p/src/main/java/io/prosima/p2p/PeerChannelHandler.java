@@ -129,6 +129,7 @@ final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
         case SYNC_RESPONSE -> net.onSyncResponse(peer, frame.getSyncResponse());
         case TX_FETCH -> net.onTxFetch(peer, frame.getTxFetch());
         case TX_FETCHED -> net.onTxFetched(peer, frame.getTxFetched());
+        case TX_ANNOUNCE -> net.onTxAnnounce(peer, frame.getTxAnnounce());
         case HELLO, KIND_NOT_SET ->
             throw new IllegalStateException("InboundFrames delivered a " + frame.getKindCase());
       }

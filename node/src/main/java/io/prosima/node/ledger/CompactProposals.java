@@ -124,8 +124,8 @@ public final class CompactProposals {
       ByteString neighbour, List<Transaction> txs, long nowNanos) {
     expire(nowNanos);
     List<Completed> done = new ArrayList<>();
-    if (txs.isEmpty()) {
-      return done;
+    if (txs.isEmpty() || pending.isEmpty()) {
+      return done; // most answers now fill mempools after announcements: nothing to hash here
     }
     Map<ByteString, Transaction> byHash = new HashMap<>();
     for (Transaction tx : txs) {

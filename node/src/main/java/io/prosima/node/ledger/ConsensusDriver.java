@@ -11,6 +11,7 @@ import io.prosima.proto.v1.KeyFile;
 import io.prosima.proto.v1.Transaction;
 import io.prosima.storage.StorageException;
 import java.time.Clock;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executors;
@@ -21,6 +22,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +47,9 @@ public final class ConsensusDriver implements AutoCloseable {
 
   /** Bytes of gossiped tx batches waiting for admission, at most. */
   static final long PEER_TX_BATCHES_QUEUED_BYTES_MAX = 64L << 20;
+
+  /** How often announced transactions not delivered in time are asked of another announcer. */
+  static final long RELAY_TICK_MS = 200;
 
   /**
    * Tendermint's default timeouts (propose 3 s, prevote and precommit 1 s, each + 0.5 s per round).
@@ -74,6 +79,15 @@ public final class ConsensusDriver implements AutoCloseable {
   private final Thread thread;
   private volatile Consumer<GossipBody> network = body -> {};
   private volatile Consumer<List<ByteString>> fetcher = hashes -> {};
+  private volatile TxRelay.Net relayNet =
+      new TxRelay.Net() {
+        @Override
+        public void announce(ByteString neighbour, List<ByteString> txHashes) {}
+
+        @Override
+        public void request(ByteString neighbour, List<ByteString> txHashes) {}
+      };
+  private volatile Supplier<Collection<ByteString>> neighbours = List::of;
   private final GossipIntake intake;
   private final DriverSink sink = new DriverSink();
   private volatile Consumer<Throwable> onFatal = e -> {};
@@ -120,6 +134,17 @@ public final class ConsensusDriver implements AutoCloseable {
     this.intake = new GossipIntake(replica);
     this.thread = new Thread(this::loop, "consensus");
     admission.onAdmittedLocally(this::passOn);
+    timers.scheduleWithFixedDelay(
+        () -> {
+          try {
+            intake.tick(System.nanoTime(), sink);
+          } catch (RuntimeException e) {
+            log.warn("tx relay tick failed", e);
+          }
+        },
+        RELAY_TICK_MS,
+        RELAY_TICK_MS,
+        TimeUnit.MILLISECONDS);
   }
 
   private static Thread daemon(Runnable r, String name) {
@@ -169,13 +194,24 @@ public final class ConsensusDriver implements AutoCloseable {
   }
 
   /** A neighbour's fetch of transactions by hash (p2p's serving thread). */
-  public List<Transaction> onTxFetch(List<ByteString> txHashes) {
-    return intake.onTxFetch(txHashes);
+  public List<Transaction> onTxFetch(ByteString neighbour, List<ByteString> txHashes) {
+    return intake.onTxFetch(neighbour, txHashes);
   }
 
   /** Where fetches go (the p2p overlay). */
   public void connectFetches(Consumer<List<ByteString>> fetcher) {
     this.fetcher = fetcher;
+  }
+
+  /** Where announcements and relay fetches go, and who the neighbours are (the p2p overlay). */
+  public void connectRelay(TxRelay.Net net, Supplier<Collection<ByteString>> neighbours) {
+    this.relayNet = net;
+    this.neighbours = neighbours;
+  }
+
+  /** A neighbour announced transactions it holds (p2p thread). */
+  public void onTxAnnounce(ByteString neighbour, List<ByteString> txHashes) {
+    intake.onTxAnnounce(neighbour, txHashes, System.nanoTime(), sink);
   }
 
   /** The driver's side of the intake: bounded queues and the admission thread. */
@@ -201,13 +237,13 @@ public final class ConsensusDriver implements AutoCloseable {
       try {
         peerAdmission.execute(
             () -> {
-              List<GossipBody> passOn;
+              List<ByteString> admitted;
               try {
-                passOn = ConsensusReplica.admitFromPeer(admission, txs);
+                admitted = ConsensusReplica.admitFromPeer(admission, txs);
               } finally {
                 queuedTxBytes.addAndGet(-size);
               }
-              passOn.forEach(network);
+              intake.admitted(admitted, this);
               inbox.add(new TxsArrived());
             });
         return true;
@@ -227,6 +263,21 @@ public final class ConsensusDriver implements AutoCloseable {
     @Override
     public void passOn(GossipBody body) {
       network.accept(body);
+    }
+
+    @Override
+    public Collection<ByteString> neighbours() {
+      return neighbours.get();
+    }
+
+    @Override
+    public void announce(ByteString neighbour, List<ByteString> txHashes) {
+      relayNet.announce(neighbour, txHashes);
+    }
+
+    @Override
+    public void request(ByteString neighbour, List<ByteString> txHashes) {
+      relayNet.request(neighbour, txHashes);
     }
   }
 
@@ -278,9 +329,9 @@ public final class ConsensusDriver implements AutoCloseable {
     return dropped.get();
   }
 
-  /** Passes transactions clients submitted here on to peers (any thread). */
-  private void passOn(List<Transaction> txs) {
-    ConsensusReplica.txGossip(txs).forEach(network);
+  /** Announces transactions clients submitted here to peers (any thread). */
+  private void passOn(List<ByteString> txHashes) {
+    intake.admitted(txHashes, sink);
     inbox.add(new TxsArrived());
   }
 

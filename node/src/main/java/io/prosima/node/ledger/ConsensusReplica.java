@@ -118,6 +118,8 @@ public final class ConsensusReplica {
   private long extendedHeight = -1;
   private int extendedRound = -1;
 
+  // Written by the consensus thread, read by fetch-serving threads.
+  private volatile SignedBlockTxs signedBlocks;
   private long heightStartNanos;
   // The (height, round) the core asked this node to propose for, while it waits for txs; or null.
   private long[] pendingProposal;
@@ -158,6 +160,7 @@ public final class ConsensusReplica {
             record);
     this.heightStartNanos = nowNanos;
     this.nextResendNanos = nowNanos;
+    this.signedBlocks = SignedBlockTxs.of(record);
   }
 
   // ---- Inputs ---------------------------------------------------------------------------------
@@ -326,6 +329,16 @@ public final class ConsensusReplica {
     }
   }
 
+  /**
+   * A transaction of the block this validator last proposed or is locked on, by hash; or null.
+   * Those blocks survive a restart in the signed-vote record, while the mempool does not: without
+   * this, a block that other validators locked on could be re-proposed by no one, since no honest
+   * node could serve its transactions any more (the simulator found it). Safe from any thread.
+   */
+  public Transaction signedBlockTx(ByteString hash) {
+    return signedBlocks.get(hash);
+  }
+
   /** A committed transaction, by hash; or null. Safe from any thread. */
   public Transaction committedTx(ByteString hash) {
     return core.store.tx(hash.toByteArray()).orElse(null);
@@ -384,20 +397,24 @@ public final class ConsensusReplica {
   }
 
   /**
-   * Admits a peer's gossiped transactions and returns the bodies to pass on: only what this node
-   * admitted, so a neighbour cannot make every hop relay transactions that fail their checks. An
-   * honest batch admitted whole is passed on byte for byte, and its copies are then de-duplicated
-   * by content like a relay. Thread-safe (the node calls it on its admission thread).
+   * Admits a peer's transactions and returns the hashes of those admitted, to announce on: only
+   * what this node admitted, so a neighbour cannot make every hop pass on transactions that fail
+   * their checks. Thread-safe (the node calls it on its admission thread).
    */
-  public static List<GossipBody> admitFromPeer(TxAdmission admission, List<Transaction> txs) {
+  public static List<ByteString> admitFromPeer(TxAdmission admission, List<Transaction> txs) {
     TxAdmission.Admitted r = admission.admitFromPeer(txs);
-    List<Transaction> taken = new ArrayList<>(txs.size());
-    for (int i = 0; i < txs.size(); i++) {
+    return admittedHashes(r);
+  }
+
+  /** The hashes of the transactions admission took. */
+  public static List<ByteString> admittedHashes(TxAdmission.Admitted r) {
+    List<ByteString> taken = new ArrayList<>(r.hashes().length);
+    for (int i = 0; i < r.hashes().length; i++) {
       if (r.refusals()[i] == null) {
-        taken.add(txs.get(i));
+        taken.add(ByteString.copyFrom(r.hashes()[i]));
       }
     }
-    return txGossip(taken);
+    return taken;
   }
 
   // ---- Carrying out the core's actions --------------------------------------------------------
@@ -407,6 +424,7 @@ public final class ConsensusReplica {
     for (Action a : actions) {
       if (a instanceof Action.PersistVote p) {
         core.store.saveSignedVotes(VoteRecords.toData(p.record()));
+        signedBlocks = SignedBlockTxs.of(p.record());
       } else if (a instanceof Action.Broadcast b) {
         rememberOwn(b.message());
         out.broadcast(CompactProposals.wire(b.message()));

@@ -6,23 +6,31 @@ import io.prosima.proto.v1.ConsensusMessage;
 import io.prosima.proto.v1.GossipBody;
 import io.prosima.proto.v1.Transaction;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 /**
  * What a node does with gossip from an overlay neighbour, in one place for the node's {@link
  * ConsensusDriver} and the deterministic simulator: consensus messages are checked ({@link
  * ConsensusReplica#admissible}) before they are queued and relayed; compact proposals are rebuilt
- * from the mempool, or wait while the missing transactions are fetched from the neighbours; a
- * transaction batch is admitted and only what admission took is passed on. Thread-safe; the harness
- * supplies queues, threads and the network through {@link Sink}.
+ * from the mempool, or wait while the missing transactions are fetched from the neighbours;
+ * transactions travel by announcement and request ({@link TxRelay}), and only what admission took
+ * is announced on. Thread-safe; the harness supplies queues, threads and the network through {@link
+ * Sink}.
  */
 public final class GossipIntake {
   /** What the harness provides. */
-  public interface Sink {
+  public interface Sink extends TxRelay.Net {
+    /** The neighbours connected now (announcements go to them). */
+    Collection<ByteString> neighbours();
+
     /** Queue an admissible consensus message for the replica; false when over a bound. */
     boolean consensus(ConsensusMessage m);
 
-    /** Admit a peer's transactions and pass on what was admitted; false when over a bound. */
+    /**
+     * Admit a peer's transactions, then hand the hashes of those admitted to {@link #admitted}
+     * (which announces them); false when over a bound.
+     */
     boolean txs(List<Transaction> txs, int bytes);
 
     /**
@@ -38,11 +46,31 @@ public final class GossipIntake {
 
   private final ConsensusReplica replica;
   private final CompactProposals compacts;
+  private final TxRelay relay;
 
   public GossipIntake(ConsensusReplica replica) {
     this.replica = replica;
     this.compacts = new CompactProposals(replica::pendingTx, replica.blockTxsMax());
+    this.relay = new TxRelay(h -> replica.pendingTx(h) != null || replica.committedTx(h) != null);
     replica.watchFetches(compacts::waitingFor);
+  }
+
+  /** This node took these transactions into its mempool: announce them to the neighbours. */
+  public void admitted(List<ByteString> txHashes, Sink sink) {
+    if (!txHashes.isEmpty()) {
+      relay.admitted(txHashes, sink.neighbours(), sink);
+    }
+  }
+
+  /** {@code neighbour} announced transactions: fetch the ones we lack. */
+  public void onTxAnnounce(
+      ByteString neighbour, List<ByteString> txHashes, long nowNanos, Sink sink) {
+    relay.onAnnounce(neighbour, txHashes, nowNanos, sink);
+  }
+
+  /** Periodically (a few times a second): announced transactions not delivered in time. */
+  public void tick(long nowNanos, Sink sink) {
+    relay.tick(nowNanos, sink);
   }
 
   /** A gossip body from {@code neighbour}, seen for the first time: whether p2p relays it. */
@@ -76,25 +104,40 @@ public final class GossipIntake {
     }
   }
 
-  /** Transactions {@code neighbour} sent for our fetch: completed proposals go on as if new. */
+  /**
+   * Transactions {@code neighbour} sent for our fetch: completed proposals go on as if new, and the
+   * transactions go to admission (those we asked for after an announcement, mostly).
+   */
   public void onTxsFetched(ByteString neighbour, List<Transaction> txs, long nowNanos, Sink sink) {
     for (CompactProposals.Completed c : compacts.fetched(neighbour, txs, nowNanos)) {
       if (consensus(c.full(), sink) == Verdict.ACCEPT) {
         sink.passOn(c.compact());
       }
     }
+    if (!txs.isEmpty()) {
+      int bytes = 0;
+      for (Transaction tx : txs) {
+        bytes += tx.getSerializedSize();
+      }
+      sink.txs(txs, bytes);
+    }
   }
 
   /**
    * A neighbour's fetch: the transactions we hold (mempool, a recently rebuilt proposal, or the
-   * chain, for a neighbour that is a little behind).
+   * chain, for a neighbour that is a little behind). The neighbour will hold them, so they are not
+   * announced to it.
    */
-  public List<Transaction> onTxFetch(List<ByteString> txHashes) {
+  public List<Transaction> onTxFetch(ByteString neighbour, List<ByteString> txHashes) {
+    relay.heldBy(neighbour, txHashes);
     List<Transaction> found = new ArrayList<>();
     for (ByteString h : txHashes) {
       Transaction tx = replica.pendingTx(h);
       if (tx == null) {
         tx = compacts.recent(h);
+      }
+      if (tx == null) {
+        tx = replica.signedBlockTx(h);
       }
       if (tx == null) {
         tx = replica.committedTx(h);

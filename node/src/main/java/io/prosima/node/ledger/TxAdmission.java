@@ -44,8 +44,8 @@ public final class TxAdmission implements AutoCloseable {
   // A block under vote must not queue behind a flood of admissions: its checks have their own
   // threads, and the OS shares the cores between the two pools.
   private final ForkJoinPool blockVerifiers;
-  // Told about transactions clients submitted here and the mempool took, to pass them on to peers.
-  private volatile Consumer<List<Transaction>> admittedLocally = txs -> {};
+  // Told the hashes of transactions clients submitted here and the mempool took, to announce them.
+  private volatile Consumer<List<ByteString>> admittedLocally = hashes -> {};
 
   public TxAdmission(LedgerCore core, int verifyThreads) {
     this(core, verifyThreads, DEFAULT_CLIENT_PENDING_BLOCKS);
@@ -67,8 +67,8 @@ public final class TxAdmission implements AutoCloseable {
     this.blockVerifiers = new ForkJoinPool(verifyThreads);
   }
 
-  /** Called with each batch of client-submitted transactions the mempool admitted. */
-  public void onAdmittedLocally(Consumer<List<Transaction>> listener) {
+  /** Called with the hashes of each batch of client-submitted transactions the mempool admitted. */
+  public void onAdmittedLocally(Consumer<List<ByteString>> listener) {
     this.admittedLocally = listener;
   }
 
@@ -115,10 +115,10 @@ public final class TxAdmission implements AutoCloseable {
       refuseOverClientBound(txs, refusals);
     }
     Admitted result = admit(txs, hashes, refusals, false);
-    List<Transaction> taken = new ArrayList<>();
+    List<ByteString> taken = new ArrayList<>();
     for (int i = 0; i < txs.size(); i++) {
       if (result.refusals[i] == null) {
-        taken.add(txs.get(i));
+        taken.add(ByteString.copyFrom(hashes[i]));
       }
     }
     if (!taken.isEmpty()) {

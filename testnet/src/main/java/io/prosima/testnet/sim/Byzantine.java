@@ -127,6 +127,13 @@ final class Byzantine {
   }
 
   /** The height this node announces to its neighbours. */
+  /** A transaction hash no one holds: announced by a Byzantine node, it costs a request each. */
+  static byte[] junkHash(SplittableRandom rng) {
+    byte[] h = new byte[32];
+    rng.nextBytes(h);
+    return h;
+  }
+
   static long claimedHeight(SimNode n) {
     return n.mode == ByzantineMode.LYING_HEIGHT ? n.height() + LIE_HEIGHTS : n.height();
   }

@@ -97,6 +97,11 @@ final class SimNode {
     return ByteString.copyFromUtf8("instance-" + instance);
   }
 
+  /** The instance a {@link #peerId} names. */
+  static int instanceOf(ByteString peerId) {
+    return Integer.parseInt(peerId.toStringUtf8().substring("instance-".length()));
+  }
+
   /** Committed height on disk; 0 while down. */
   long height() {
     return store == null ? acknowledged.size() : store.height();

@@ -16,6 +16,8 @@ package io.prosima.testnet.sim;
  * @param compactProposalsSent point-to-point proposals sent compact (transactions by hash)
  * @param fullProposalsSent point-to-point proposals sent with their transactions
  * @param txFetches fetches of transactions a compact proposal named and a mempool lacked
+ * @param txBodiesRelayed transactions sent in answer to fetches after an announcement (each is one
+ *     body crossing one link)
  */
 public record SimResult(
     long seed,
@@ -36,7 +38,8 @@ public record SimResult(
     long txGossipMessages,
     long compactProposalsSent,
     long fullProposalsSent,
-    long txFetches) {
+    long txFetches,
+    long txBodiesRelayed) {
 
   public double broadcastsPerBlock() {
     return heights == 0 ? 0 : (double) consensusMessages / heights;

@@ -26,6 +26,7 @@ import io.prosima.proto.v1.PeerStatus;
 import io.prosima.proto.v1.SyncRequest;
 import io.prosima.proto.v1.SyncResponse;
 import io.prosima.proto.v1.Transaction;
+import io.prosima.proto.v1.TxAnnounce;
 import io.prosima.proto.v1.TxFetch;
 import io.prosima.proto.v1.TxFetched;
 import io.prosima.proto.v1.Validator;
@@ -37,6 +38,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -141,6 +143,7 @@ public final class Simulation {
   private long maxRound;
   private long forgedTxs;
   private long fetches;
+  private long txBodiesRelayed;
   private long compactProposalsSent;
   private long fullProposalsSent;
 
@@ -291,7 +294,8 @@ public final class Simulation {
         txGossipMessages,
         compactProposalsSent,
         fullProposalsSent,
-        fetches);
+        fetches,
+        txBodiesRelayed);
   }
 
   private boolean done() {
@@ -500,7 +504,7 @@ public final class Simulation {
       n.core = new LedgerCore(genesis, store, new Mempool(MEMPOOL_TXS_MAX, MEMPOOL_BYTES_MAX));
       n.admission = new TxAdmission(n.core, 1);
       n.admission.onAdmittedLocally(
-          txs -> ConsensusReplica.txGossip(txs).forEach(b -> flood(n, b)));
+          hashes -> n.intake.admitted(hashes, sink(n, new ArrayList<>())));
       n.router =
           new GossipRouter(
               n.key.getEd25519PublicKey(),
@@ -670,6 +674,10 @@ public final class Simulation {
       send(n.instance, to, f);
     }
     requestSync(n);
+    // The node ticks its relay every 200 ms; the status interval is close enough here.
+    List<Runnable> after = new ArrayList<>();
+    n.intake.tick(localNanos(n), sink(n, after));
+    after.forEach(Runnable::run);
     schedule(afterLocal(n, STATUS_INTERVAL_MS), new Status(n.instance, n.incarnation));
   }
 
@@ -719,6 +727,15 @@ public final class Simulation {
       case SYNC_REQUEST -> serveSync(n, d.from, f.getSyncRequest());
       case SYNC_RESPONSE -> receiveSync(n, d.from, f.getSyncResponse());
       case TX_FETCH -> serveTxFetch(n, d.from, f.getTxFetch());
+      case TX_ANNOUNCE -> {
+        List<Runnable> after = new ArrayList<>();
+        n.intake.onTxAnnounce(
+            SimNode.peerId(d.from),
+            f.getTxAnnounce().getTxHashesList(),
+            localNanos(n),
+            sink(n, after));
+        after.forEach(Runnable::run);
+      }
       case TX_FETCHED -> receiveTxFetched(n, d.from, f.getTxFetched());
       default -> {}
     }
@@ -769,9 +786,8 @@ public final class Simulation {
                 run(
                     n,
                     () -> {
-                      for (GossipBody passOn : ConsensusReplica.admitFromPeer(n.admission, txs)) {
-                        flood(n, passOn);
-                      }
+                      n.intake.admitted(
+                          ConsensusReplica.admitFromPeer(n.admission, txs), sink(n, after));
                       n.replica.step(localNanos(n));
                     }));
         return true;
@@ -798,6 +814,45 @@ public final class Simulation {
               }
             });
       }
+
+      @Override
+      public Collection<ByteString> neighbours() {
+        List<ByteString> ids = new ArrayList<>(n.neighbours.size());
+        for (int to : n.neighbours) {
+          ids.add(SimNode.peerId(to));
+        }
+        return ids;
+      }
+
+      @Override
+      public void announce(ByteString neighbour, List<ByteString> txHashes) {
+        if (!n.up()) {
+          return;
+        }
+        List<ByteString> named = new ArrayList<>(txHashes);
+        if (!n.honest()) {
+          named.add(ByteString.copyFrom(Byzantine.junkHash(rng))); // names what it never sends
+        }
+        send(
+            n.instance,
+            SimNode.instanceOf(neighbour),
+            PeerFrame.newBuilder()
+                .setTxAnnounce(TxAnnounce.newBuilder().addAllTxHashes(named))
+                .build());
+      }
+
+      @Override
+      public void request(ByteString neighbour, List<ByteString> txHashes) {
+        if (!n.up()) {
+          return;
+        }
+        send(
+            n.instance,
+            SimNode.instanceOf(neighbour),
+            PeerFrame.newBuilder()
+                .setTxFetch(TxFetch.newBuilder().addAllTxHashes(txHashes).setRelay(true))
+                .build());
+      }
     };
   }
 
@@ -805,7 +860,10 @@ public final class Simulation {
     if (n.mode == ByzantineMode.TAMPERED_BODY || n.mode == ByzantineMode.LYING_HEIGHT) {
       return; // withholds what it named
     }
-    List<Transaction> txs = n.intake.onTxFetch(fetch.getTxHashesList());
+    List<Transaction> txs = n.intake.onTxFetch(SimNode.peerId(from), fetch.getTxHashesList());
+    if (fetch.getRelay()) {
+      txBodiesRelayed += txs.size();
+    }
     send(
         n.instance,
         from,
@@ -870,7 +928,11 @@ public final class Simulation {
         fullProposalsSent++;
       }
     }
-    if (frame instanceof PeerFrame f && f.hasGossip() && f.getGossip().getBody().hasTxs()) {
+    if (frame instanceof PeerFrame f
+        && ((f.hasGossip() && f.getGossip().getBody().hasTxs())
+            || f.hasTxAnnounce()
+            || f.hasTxFetched()
+            || (f.hasTxFetch() && f.getTxFetch().getRelay()))) {
       txGossipMessages++;
     } else {
       sentMessages++;
