@@ -1,6 +1,7 @@
 package io.prosima.node.cli;
 
 import io.prosima.imaging.inpaint.InpaintEvaluation;
+import io.prosima.imaging.inpaint.LatentContentProbe;
 import io.prosima.imaging.inpaint.TileInpainter;
 import io.prosima.imaging.io.GrayImage;
 import io.prosima.imaging.model.ImageReconstructor;
@@ -42,6 +43,13 @@ public final class ModelEvalInpaintCommand implements Callable<Integer> {
       description = "Use only the first N validation slices (0 = all).")
   int slices;
 
+  @Option(
+      names = "--latent-probe",
+      description =
+          "Also measure what z* alone gives back (ridge z* -> 8x8 block means fitted on the"
+              + " training slices, nearest training tile by z*), scored on the validation slices.")
+  boolean latentProbe;
+
   @Override
   public Integer call() throws Exception {
     if (slices < 0) {
@@ -49,8 +57,9 @@ public final class ModelEvalInpaintCommand implements Callable<Integer> {
     }
     Path dir = models != null ? models : ShippedModels.defaultDir();
     Path inpaintDir = inpaintModel != null ? inpaintModel : TileInpainter.dirUnder(dir);
+    SliceDataset dataset = SliceDataset.load(data);
     List<GrayImage> val = new ArrayList<>();
-    for (SliceDataset.Slice s : SliceDataset.load(data).validation()) {
+    for (SliceDataset.Slice s : dataset.validation()) {
       val.add(s.image());
     }
     if (slices > 0 && slices < val.size()) {
@@ -60,6 +69,13 @@ public final class ModelEvalInpaintCommand implements Callable<Integer> {
         TileInpainter inpainter = TileInpainter.load(inpaintDir)) {
       List<InpaintEvaluation.Row> rows = InpaintEvaluation.run(val, encoder, inpainter, System.err);
       System.out.print(InpaintEvaluation.format(rows, val.size()));
+      if (latentProbe) {
+        List<GrayImage> train = new ArrayList<>();
+        for (SliceDataset.Slice s : dataset.train()) {
+          train.add(s.image());
+        }
+        System.out.print(LatentContentProbe.run(train, val, encoder).format());
+      }
     }
     return 0;
   }

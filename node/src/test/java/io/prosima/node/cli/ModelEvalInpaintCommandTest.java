@@ -27,7 +27,7 @@ class ModelEvalInpaintCommandTest {
   }
 
   @Test
-  void theTablePrintsEveryMethodForSingleAndPairedLostTilesOfOneValidationSlice() {
+  void theTablePrintsEveryMethodForSingleAndPairedLostTilesOfOneValidationSliceAndTheProbe() {
     Path data = slices();
     assumeTrue(data != null, "shared MRI slices (../shared/data) not found");
     PrintStream saved = System.out;
@@ -37,7 +37,14 @@ class ModelEvalInpaintCommandTest {
     try {
       code =
           ProsimaCli.newCommandLine()
-              .execute("model", "eval-inpaint", "--data", data.toString(), "--slices", "1");
+              .execute(
+                  "model",
+                  "eval-inpaint",
+                  "--data",
+                  data.toString(),
+                  "--slices",
+                  "1",
+                  "--latent-probe");
     } finally {
       System.setOut(saved);
     }
@@ -62,6 +69,10 @@ class ModelEvalInpaintCommandTest {
     }
     assertTrue(table.contains("1 tile: z* over z = 0 "), table);
     assertTrue(table.contains("(target +3.00 dB)"), table);
+    Matcher probe = Pattern.compile("ridge z\\* -> 8x8 block means +([0-9.]+) dB").matcher(table);
+    assertTrue(probe.find(), table);
+    assertTrue(Double.parseDouble(probe.group(1)) > 5, table);
+    assertTrue(table.contains("reference: true 8x8 block means"), table);
 
     CommandLine cli = ProsimaCli.newCommandLine();
     cli.setErr(new java.io.PrintWriter(new java.io.StringWriter()));
