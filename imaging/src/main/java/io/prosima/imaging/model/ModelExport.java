@@ -82,6 +82,44 @@ public final class ModelExport {
     }
   }
 
+  /**
+   * Writes the inpainting G ({@link Networks#inpaintGenerator}, weights under {@code i/}) to {@code
+   * dir}: inputs {@code image} [1, h, w, 1] with the lost tiles harmonic-filled, {@code mask} [1,
+   * h, w, 1] (1 on lost pixels) and {@code latent} [1, h/64, w/64, 64]; output {@code output}
+   * clipped to [0, 1].
+   */
+  public static void exportInpaint(Map<String, float[]> weights, Path dir) throws IOException {
+    TensorFlowBootstrap.ensureLoaded();
+    Files.createDirectories(dir);
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
+      Ops tf = Ops.create(g);
+      Networks net = new Networks(tf, Params.fixed(tf, weights));
+      Placeholder<TFloat32> image =
+          tf.withName("image")
+              .placeholder(TFloat32.class, Placeholder.shape(Shape.of(1, -1, -1, 1)));
+      Placeholder<TFloat32> mask =
+          tf.withName("mask")
+              .placeholder(TFloat32.class, Placeholder.shape(Shape.of(1, -1, -1, 1)));
+      Placeholder<TFloat32> latent =
+          tf.withName("latent")
+              .placeholder(
+                  TFloat32.class, Placeholder.shape(Shape.of(1, -1, -1, Networks.EMBEDDING_DIM)));
+      Operand<TFloat32> out =
+          tf.withName("output").identity(net.clip01(net.inpaintGenerator(image, mask, latent, 1)));
+      s.initialize();
+      save(
+          s,
+          dir,
+          Signature.builder()
+              .key(SIGNATURE)
+              .input("image", image)
+              .input("mask", mask)
+              .input("latent", latent)
+              .output("output", out));
+    }
+  }
+
   private static void save(Session s, Path dir, Signature.Builder signature) throws IOException {
     SavedModelBundle.exporter(dir.toString())
         .withFunction(SessionFunction.create(signature.build(), s))

@@ -75,29 +75,101 @@ public final class Networks {
    * (unclipped).
    */
   public Operand<TFloat32> generator(Operand<TFloat32> image, Operand<TFloat32> latent, int batch) {
+    return unet("g", image, image, 1, latent, batch, false);
+  }
+
+  /** Latent map at the bottleneck: per tile, an 8x8 grid of this many channels decoded from z. */
+  static final int LATENT_MAP_SIDE = TILE_PX / 8;
+
+  /**
+   * The inpainting G (issue 13, lost tiles): the same U-Net under the prefix {@code i/}, fed the
+   * image with its lost tiles pre-filled by harmonic fill (the classical baseline, {@code
+   * io.prosima.imaging.inpaint.HarmonicFill}) and the mask of lost pixels (1 = lost) as a second
+   * channel. Besides FiLM (which only shifts a tile's features by one vector), each tile's latent
+   * is decoded by a dense layer into an 8x8 map of bottleneck features added inside that tile, so a
+   * lost tile, whose own pixels give the network nothing, gets spatial structure from z. Returns
+   * image + predicted residual (unclipped); callers keep the known pixels and take only the lost
+   * ones.
+   */
+  public Operand<TFloat32> inpaintGenerator(
+      Operand<TFloat32> image, Operand<TFloat32> mask, Operand<TFloat32> latent, int batch) {
+    Operand<TFloat32> input = tf.concat(List.of(image, mask), tf.constant(3));
+    return unet("i", input, image, 2, latent, batch, true);
+  }
+
+  private Operand<TFloat32> unet(
+      String p,
+      Operand<TFloat32> input,
+      Operand<TFloat32> image,
+      int inChannels,
+      Operand<TFloat32> latent,
+      int batch,
+      boolean latentMap) {
     int[] c = GENERATOR_WIDTHS;
-    Operand<TFloat32> e1 = conv(image, "g/e1a", 1, c[0], 1, true);
-    e1 = conv(e1, "g/e1b", c[0], c[0], 1, true);
-    Operand<TFloat32> e2 = conv(e1, "g/e2a", c[0], c[1], 2, true);
-    e2 = conv(e2, "g/e2b", c[1], c[1], 1, true);
-    Operand<TFloat32> e3 = conv(e2, "g/e3a", c[1], c[2], 2, true);
-    e3 = conv(e3, "g/e3b", c[2], c[2], 1, true);
-    Operand<TFloat32> b = conv(e3, "g/b1", c[2], c[3], 2, true);
-    b = film(b, latent, "g/film_b", c[3]);
-    b = tf.math.add(b, attention(b, "g/attn", c[3], batch));
-    b = conv(b, "g/b2", c[3], c[3], 1, true);
+    Operand<TFloat32> e1 = conv(input, p + "/e1a", inChannels, c[0], 1, true);
+    e1 = conv(e1, p + "/e1b", c[0], c[0], 1, true);
+    Operand<TFloat32> e2 = conv(e1, p + "/e2a", c[0], c[1], 2, true);
+    e2 = conv(e2, p + "/e2b", c[1], c[1], 1, true);
+    Operand<TFloat32> e3 = conv(e2, p + "/e3a", c[1], c[2], 2, true);
+    e3 = conv(e3, p + "/e3b", c[2], c[2], 1, true);
+    Operand<TFloat32> b = conv(e3, p + "/b1", c[2], c[3], 2, true);
+    if (latentMap) {
+      b = tf.math.add(b, latentMap(latent, p + "/zmap", c[3]));
+    }
+    b = film(b, latent, p + "/film_b", c[3]);
+    b = tf.math.add(b, attention(b, p + "/attn", c[3], batch));
+    b = conv(b, p + "/b2", c[3], c[3], 1, true);
 
     Operand<TFloat32> d3 = upsample(b, e3);
-    d3 = conv(tf.concat(List.of(d3, e3), tf.constant(3)), "g/d3a", c[3] + c[2], c[2], 1, true);
-    d3 = film(d3, latent, "g/film_d3", c[2]);
-    d3 = conv(d3, "g/d3b", c[2], c[2], 1, true);
+    d3 = conv(tf.concat(List.of(d3, e3), tf.constant(3)), p + "/d3a", c[3] + c[2], c[2], 1, true);
+    d3 = film(d3, latent, p + "/film_d3", c[2]);
+    d3 = conv(d3, p + "/d3b", c[2], c[2], 1, true);
     Operand<TFloat32> d2 = upsample(d3, e2);
-    d2 = conv(tf.concat(List.of(d2, e2), tf.constant(3)), "g/d2a", c[2] + c[1], c[1], 1, true);
-    d2 = conv(d2, "g/d2b", c[1], c[1], 1, true);
+    d2 = conv(tf.concat(List.of(d2, e2), tf.constant(3)), p + "/d2a", c[2] + c[1], c[1], 1, true);
+    d2 = conv(d2, p + "/d2b", c[1], c[1], 1, true);
     Operand<TFloat32> d1 = upsample(d2, e1);
-    d1 = conv(tf.concat(List.of(d1, e1), tf.constant(3)), "g/d1a", c[1] + c[0], c[0], 1, true);
-    Operand<TFloat32> residual = conv(d1, "g/out", c[0], 1, 1, false, 0f);
+    d1 = conv(tf.concat(List.of(d1, e1), tf.constant(3)), p + "/d1a", c[1] + c[0], c[0], 1, true);
+    Operand<TFloat32> residual = conv(d1, p + "/out", c[0], 1, 1, false, 0f);
     return tf.math.add(image, residual);
+  }
+
+  /**
+   * Each tile's latent through a dense layer to an 8x8 x {@code channels} map, laid out on the
+   * tile's 8x8 bottleneck positions: [n, rows, cols, 64] -> [n, rows * 8, cols * 8, channels].
+   */
+  private Operand<TFloat32> latentMap(Operand<TFloat32> latent, String name, int channels) {
+    int side = LATENT_MAP_SIDE;
+    Operand<TInt32> zShape = tf.shape(latent);
+    Operand<TFloat32> flat = tf.reshape(latent, tf.constant(new int[] {-1, EMBEDDING_DIM}));
+    Operand<TFloat32> w =
+        params.get(
+            name + "/w",
+            new long[] {EMBEDDING_DIM, (long) side * side * channels},
+            (float) Math.sqrt(1.0 / EMBEDDING_DIM));
+    Operand<TFloat32> bias =
+        params.get(name + "/b", new long[] {(long) side * side * channels}, 0f);
+    Operand<TFloat32> m = tf.nn.biasAdd(tf.linalg.matMul(flat, w), bias);
+    Operand<TInt32> n = tf.slice(zShape, tf.constant(new int[] {0}), tf.constant(new int[] {1}));
+    Operand<TInt32> rows = tf.slice(zShape, tf.constant(new int[] {1}), tf.constant(new int[] {1}));
+    Operand<TInt32> cols = tf.slice(zShape, tf.constant(new int[] {2}), tf.constant(new int[] {1}));
+    Operand<TFloat32> six =
+        tf.reshape(
+            m,
+            tf.concat(
+                List.of(n, rows, cols, tf.constant(new int[] {side, side, channels})),
+                tf.constant(0)));
+    // [n, rows, cols, sy, sx, c] -> [n, rows, sy, cols, sx, c]
+    Operand<TFloat32> t = tf.linalg.transpose(six, tf.constant(new int[] {0, 1, 3, 2, 4, 5}));
+    Operand<TInt32> sideT = tf.constant(new int[] {side});
+    return tf.reshape(
+        t,
+        tf.concat(
+            List.of(
+                n,
+                tf.math.mul(rows, sideT),
+                tf.math.mul(cols, sideT),
+                tf.constant(new int[] {channels})),
+            tf.constant(0)));
   }
 
   /** Clips to [0, 1]; used only at inference. */

@@ -19,12 +19,15 @@ import picocli.CommandLine.Option;
 
 /**
  * `prosima model anchor`: commits ModelAnchor transactions for the encoder E and the generator G (G
- * names E as its parent) with the SHA-256 of their weights and the model card's metadata.
+ * names E as its parent) with the SHA-256 of their weights and the model card's metadata, and for
+ * the inpainting G ({@code inpaint/}, also a child of E) when the models directory ships it.
  */
 @Command(
     name = "anchor",
     mixinStandardHelpOptions = true,
-    description = "Anchor E and G (weights SHA-256, training metadata, metrics) on chain.")
+    description =
+        "Anchor E and G, and the inpainting G when inpaint/ is shipped (weights SHA-256, training"
+            + " metadata, metrics) on chain.")
 final class ModelAnchorCommand implements Callable<Integer> {
   @Mixin ClientOptions client;
 

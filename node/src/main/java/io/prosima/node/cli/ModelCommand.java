@@ -8,7 +8,13 @@ import picocli.CommandLine.Command;
     name = "model",
     mixinStandardHelpOptions = true,
     description = "Train, evaluate and anchor the imaging models (encoder E, generator G).",
-    subcommands = {ModelTrainCommand.class, ModelEvalCommand.class, ModelAnchorCommand.class})
+    subcommands = {
+      ModelTrainCommand.class,
+      ModelTrainInpaintCommand.class,
+      ModelEvalCommand.class,
+      ModelEvalInpaintCommand.class,
+      ModelAnchorCommand.class
+    })
 public final class ModelCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
