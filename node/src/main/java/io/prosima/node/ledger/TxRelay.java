@@ -35,8 +35,13 @@ public final class TxRelay {
     void request(ByteString neighbour, List<ByteString> txHashes);
   }
 
-  /** A requested transaction not delivered within this is asked of its next announcer. */
-  public static final long REQUEST_TIMEOUT_MS = 1_000;
+  /**
+   * A requested transaction not delivered within this is asked of its next announcer. Long enough
+   * for a loaded node's answer queue: at 1 s, 4 validators under a flood each received about twice
+   * the bodies they needed (answers slower than the timeout were asked for again). A withheld
+   * answer costs this delay once; a proposal naming the transaction fetches it at once anyway.
+   */
+  public static final long REQUEST_TIMEOUT_MS = 4_000;
 
   /** Requests in flight, at most; announcements past it are ignored until some arrive. */
   static final int IN_FLIGHT_MAX = 50_000;

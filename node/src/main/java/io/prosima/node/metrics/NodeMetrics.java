@@ -135,7 +135,8 @@ public final class NodeMetrics implements LedgerEvents, FragmentEvents, AutoClos
     CounterWithCallback.builder()
         .name("prosima_consensus_txs_fetch_answered_total")
         .help(
-            "Transactions neighbours sent in answer to this node's fetches (all neighbours answer)")
+            "Transactions neighbours sent in answer to this node's fetches: for compact proposals"
+                + " (all neighbours answer) and after announcements")
         .callback(cb -> cb.call(consensus.txsFetchAnswered()))
         .register(registry);
   }

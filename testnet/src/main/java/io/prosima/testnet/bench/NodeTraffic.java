@@ -33,8 +33,8 @@ final class NodeTraffic {
   static void print(List<String> names, List<String> endpoints, PrintStream out) {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     out.println(
-        "  per node: p2p MB sent/received, tx gossip dropped, txs fetched for proposals"
-            + " (asked/answered), client txs refused as busy");
+        "  per node: p2p MB sent/received, tx gossip dropped, txs fetched (asked for proposals /"
+            + " received in all fetch answers, relay included), client txs refused as busy");
     for (int i = 0; i < endpoints.size(); i++) {
       Map<String, Double> m;
       try {
