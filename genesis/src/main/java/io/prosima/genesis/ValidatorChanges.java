@@ -4,9 +4,11 @@ import com.google.protobuf.ByteString;
 import io.prosima.proto.v1.Genesis;
 import io.prosima.proto.v1.OverlayEdge;
 import io.prosima.proto.v1.Validator;
+import io.prosima.proto.v1.ValidatorApproval;
 import io.prosima.proto.v1.ValidatorChangeBody;
 import io.prosima.proto.wire.Canonical;
 import io.prosima.proto.wire.DomainTags;
+import io.prosima.proto.wire.Ed25519Keys;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -137,6 +139,20 @@ public final class ValidatorChanges {
     out.write(0);
     out.writeBytes(Canonical.bytes(body));
     return out.toByteArray();
+  }
+
+  /** {@code validator}'s approval of {@code body} (its signature over {@link #approvalBytes}). */
+  public static ValidatorApproval approve(
+      String chainId, ValidatorChangeBody body, io.prosima.proto.v1.KeyFile validator) {
+    byte[] signature =
+        Ed25519Keys.sign(
+            validator.getEd25519PrivateKey().toByteArray(),
+            validator.getEd25519PublicKey().toByteArray(),
+            approvalBytes(chainId, body));
+    return ValidatorApproval.newBuilder()
+        .setValidator(validator.getEd25519PublicKey())
+        .setSignature(ByteString.copyFrom(signature))
+        .build();
   }
 
   /** The validators with the weights the genesis weighting rule gives them on this overlay. */
