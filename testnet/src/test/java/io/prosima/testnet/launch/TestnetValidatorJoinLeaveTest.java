@@ -17,7 +17,9 @@ import io.prosima.genesis.ValidatorChanges;
 import io.prosima.genesis.ValidatorSets;
 import io.prosima.node.ValidatorOverlay;
 import io.prosima.node.client.NodeClient;
+import io.prosima.node.client.TxProofVerifier;
 import io.prosima.node.client.TxSigner;
+import io.prosima.node.client.ValidatorSetFollower;
 import io.prosima.proto.v1.BlockResponse;
 import io.prosima.proto.v1.CommitSignature;
 import io.prosima.proto.v1.GetBlockRequest;
@@ -151,6 +153,27 @@ class TestnetValidatorJoinLeaveTest {
                       && height(1) >= afterStop + 5
                       && height(other) >= afterStop + 5
                       && heightAt(joiner.getGrpcAddress()) >= afterStop + 5);
+
+      // An auditor trusting only genesis follows both changes through their proofs.
+      try (NodeClient c =
+          new NodeClient(
+              genesis.getValidators(0).getGrpcAddress(), net.clientKey("auditor-0"), serverKeys)) {
+        var followed = ValidatorSetFollower.follow(genesis, c);
+        assertEquals(null, followed.problem());
+        assertEquals(2, followed.sets().changes());
+        assertEquals(joinFrom, followed.sets().epochs().get(1).fromHeight());
+        assertEquals(leaveFrom, followed.sets().latest().fromHeight());
+        assertEquals(VALIDATORS + 1, followed.sets().at(joinFrom).size());
+        assertEquals(VALIDATORS, followed.sets().at(leaveFrom).size());
+        assertTrue(followed.sets().at(leaveFrom).get(newKey.getEd25519PublicKey()).isPresent());
+        var leaveTx =
+            c.query()
+                .getTx(
+                    io.prosima.proto.v1.GetTxRequest.newBuilder()
+                        .setTxHash(left.getTxHash())
+                        .build());
+        assertEquals(null, TxProofVerifier.check(leaveTx, genesis, followed.sets()));
+      }
 
       // The chain never stopped, all agree, and each certificate is signed by its height's set.
       long top = height(0);
