@@ -24,13 +24,19 @@ import java.util.SplittableRandom;
  * Validator changes during a run (issue 17): a new honest validator joins (an operator submits the
  * approved change at {@code joinAtMs}; the joining node starts then, from genesis and its key, and
  * syncs), then a genesis validator leaves (submitted at {@code leaveAtMs}, once the join is in
- * force). The changes are made by the ledger's own rule ({@link ValidatorChanges}); this class only
- * picks them so the run stays meaningful: the joiner is linked to two honest validators, the leaver
- * is a Byzantine validator if there is one (else any the rule accepts), and the Byzantine count
- * stays below a third of every set (changed sets weigh by the genesis rule, here equal).
+ * force; with a repairing edge if its going alone would cut the overlay). The changes are made by
+ * the ledger's own rule ({@link ValidatorChanges}); this class only picks them so the run stays
+ * meaningful: the joiner is linked to two honest validators, the leaver is a Byzantine validator if
+ * there is one (else an honest one the rule accepts), and the Byzantine count stays below a third
+ * of every set (changed sets weigh by the genesis rule, here equal).
  */
 record Membership(
-    long joinAtMs, long leaveAtMs, KeyFile joinerKey, ValidatorChangeBody join, int leaver) {
+    long joinAtMs,
+    long leaveAtMs,
+    KeyFile joinerKey,
+    ValidatorChangeBody join,
+    int leaver,
+    ValidatorChangeBody leave) {
 
   /** The plan for a run, or null when no change keeps the run's fault assumptions. */
   static Membership plan(SimConfig config, Genesis genesis, long seed) {
@@ -78,10 +84,10 @@ record Membership(
       throw new IllegalStateException("simulated join refused: " + joined);
     }
     int leaver = -1;
-    List<Integer> candidates = new ArrayList<>(byzantine);
-    if (candidates.isEmpty() && 3 * byzantine.size() < n) {
-      candidates.addAll(honest);
-    }
+    ValidatorChangeBody leave = null;
+    // A Byzantine validator leaves if there is one (the honest overlay is untouched); else an
+    // honest one, with one new edge among the others when its going alone would cut the overlay.
+    List<Integer> candidates = new ArrayList<>(byzantine.isEmpty() ? honest : byzantine);
     ValidatorSets afterJoin =
         ValidatorSets.of(
             genesis,
@@ -92,27 +98,48 @@ record Membership(
                         .addAllValidators(applied.validators())
                         .addAllOverlay(applied.overlay()))
                 .build());
-    for (int c : candidates) {
+    for (int i = candidates.size() - 1; i >= 0 && leave == null; i--) {
+      int c = candidates.get(rng.nextInt(candidates.size()));
       if (c == a || c == b) {
         continue; // the joiner's links stay
       }
-      var r = ValidatorChanges.apply(genesis, afterJoin.latest(), leave(genesis, c));
-      if (r instanceof ValidatorChanges.Applied) {
-        leaver = c;
-        break;
-      }
+      leave = leaveKeepingTwoConnected(genesis, afterJoin.latest(), c, byzantine.isEmpty());
+      leaver = leave == null ? -1 : c;
     }
     long joinAt = rng.nextLong(100, Math.max(101, config.faultsEndMs()));
     long leaveAt = joinAt + rng.nextLong(500, 1_500);
-    return new Membership(joinAt, leaveAt, key, join, leaver);
+    return new Membership(joinAt, leaveAt, key, join, leaver, leave);
   }
 
-  /** The change that removes genesis validator {@code v} (the second change of the run). */
-  static ValidatorChangeBody leave(Genesis genesis, int v) {
-    return ValidatorChangeBody.newBuilder()
-        .setSequence(1)
-        .setRemove(genesis.getValidators(v).getPublicKey())
-        .build();
+  /**
+   * The removal of genesis validator {@code c} (the second change of the run); with {@code repair},
+   * one new edge among the others when its going alone would leave a cut vertex. Null when the rule
+   * refuses it.
+   */
+  static ValidatorChangeBody leaveKeepingTwoConnected(
+      Genesis genesis, ValidatorSets.Epoch current, int c, boolean repair) {
+    ValidatorChangeBody bare =
+        ValidatorChangeBody.newBuilder()
+            .setSequence(1)
+            .setRemove(genesis.getValidators(c).getPublicKey())
+            .build();
+    List<ValidatorChangeBody> tries = new ArrayList<>(List.of(bare));
+    if (repair) {
+      List<String> names = new ArrayList<>();
+      current.validators().forEach(v -> names.add(v.getName()));
+      names.remove(genesis.getValidators(c).getName());
+      for (int i = 0; i < names.size(); i++) {
+        for (int j = i + 1; j < names.size(); j++) {
+          tries.add(bare.toBuilder().addAddEdges(edge(names.get(i), names.get(j))).build());
+        }
+      }
+    }
+    for (ValidatorChangeBody t : tries) {
+      if (ValidatorChanges.apply(genesis, current, t) instanceof ValidatorChanges.Applied) {
+        return t;
+      }
+    }
+    return null;
   }
 
   /** The joiner's key: from a generator seeded with the validator count, like the genesis keys. */

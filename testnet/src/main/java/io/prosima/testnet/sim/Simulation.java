@@ -238,8 +238,7 @@ public final class Simulation {
 
   /** The operator's change tx: signed by a validator, approved by every genesis validator. */
   private Transaction changeTx(int sequence) {
-    ValidatorChangeBody body =
-        sequence == 0 ? membership.join() : Membership.leave(genesis, membership.leaver());
+    ValidatorChangeBody body = sequence == 0 ? membership.join() : membership.leave();
     ValidatorChange.Builder c = ValidatorChange.newBuilder().setBody(body);
     for (KeyFile k : chain.validatorKeys()) {
       c.addApprovals(ValidatorChanges.approve(CHAIN_ID, body, k));
