@@ -6,6 +6,7 @@ import io.prosima.consensus.bft.Event;
 import io.prosima.consensus.mempool.Mempool;
 import io.prosima.genesis.OverlayTopology;
 import io.prosima.genesis.ValidatorChanges;
+import io.prosima.node.ValidatorOverlay;
 import io.prosima.node.ledger.ConsensusReplica;
 import io.prosima.node.ledger.GossipIntake;
 import io.prosima.node.ledger.LedgerCore;
@@ -22,7 +23,6 @@ import io.prosima.proto.v1.Genesis;
 import io.prosima.proto.v1.Gossip;
 import io.prosima.proto.v1.GossipBody;
 import io.prosima.proto.v1.KeyFile;
-import io.prosima.proto.v1.OverlayEdge;
 import io.prosima.proto.v1.Payload;
 import io.prosima.proto.v1.PeerFrame;
 import io.prosima.proto.v1.PeerStatus;
@@ -318,51 +318,26 @@ public final class Simulation {
     if (membership == null || !n.up()) {
       return;
     }
-    var sets = n.core.validatorSets();
-    long next = n.store.height() + 1;
-    ByteString self = n.key.getEd25519PublicKey();
-    java.util.Set<String> names = new java.util.TreeSet<>();
-    Map<String, ByteString> keyOf = new HashMap<>();
-    boolean member = false;
-    var current = sets.epochAt(next);
-    for (var e : sets.epochs()) {
-      if (e != current && e.fromHeight() <= next) {
-        continue;
-      }
-      e.validators().forEach(v -> keyOf.put(v.getName(), v.getPublicKey()));
-      String me = null;
-      for (Validator v : e.validators()) {
-        if (v.getPublicKey().equals(self)) {
-          me = v.getName();
-        }
-      }
-      if (me == null) {
-        continue;
-      }
-      member = true;
-      for (OverlayEdge edge : e.overlay()) {
-        if (edge.getA().equals(me)) {
-          names.add(edge.getB());
-        } else if (edge.getB().equals(me)) {
-          names.add(edge.getA());
-        }
-      }
-    }
-    if (!member && n == joiner && sets.changes() == 0) {
-      genesis.getValidatorsList().forEach(v -> keyOf.put(v.getName(), v.getPublicKey()));
-      for (OverlayEdge edge : membership.join().getAddEdgesList()) {
-        names.add(edge.getB());
-      }
-    }
+    // The node's own rule (ValidatorOverlay), over the node's committed sets.
+    var wanted =
+        ValidatorOverlay.neighbours(
+            n.core.validatorSets(),
+            n.store.height() + 1,
+            n.key.getEd25519PublicKey(),
+            n == joiner
+                ? java.util.Optional.of(
+                    ValidatorChange.newBuilder().setBody(membership.join()).build())
+                : java.util.Optional.empty());
     List<Integer> links = new ArrayList<>();
-    for (String name : names) {
-      Integer v = validatorIndex.get(keyOf.get(name));
+    for (ByteString key : wanted.keySet()) {
+      Integer v = validatorIndex.get(key);
       for (SimNode m : nodes) {
         if (v != null && m.validator == v) {
           links.add(m.instance);
         }
       }
     }
+    links.sort(Integer::compare);
     if (!links.equals(n.neighbours)) {
       n.neighbours.clear();
       n.neighbours.addAll(links);
