@@ -330,7 +330,7 @@ final class ValidatorCommand {
       mixinStandardHelpOptions = true,
       description =
           "The validator set in force at the node's next height, any pending change and the next"
-              + " sequence number (as the node reports them).")
+              + " sequence number (each change verified from genesis).")
   static final class Show implements Callable<Integer> {
     @Mixin ClientOptions client;
 
@@ -339,7 +339,12 @@ final class ValidatorCommand {
       Genesis g = client.loadGenesis();
       try (NodeClient node = client.connect(g)) {
         var r = node.query().getValidators(GetValidatorsRequest.getDefaultInstance());
-        ValidatorSets sets = ValidatorSets.of(g, r.getHistory());
+        // Not the node's word: each change is proven from genesis and recomputed here.
+        var followed = io.prosima.node.client.ValidatorSetFollower.follow(g, node);
+        if (followed.problem() != null) {
+          throw new CliException("validator changes do NOT verify: " + followed.problem());
+        }
+        ValidatorSets sets = followed.sets();
         long next = r.getHeight() + 1;
         var current = sets.epochAt(next);
         System.out.println(
