@@ -36,7 +36,6 @@ import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +54,10 @@ public final class LedgerNode implements AutoCloseable {
   public static final String LEDGER_DIR = "ledger";
 
   private final Validator self;
+  // The approved change that added this validator after genesis (its join file), if any.
+  private final Optional<io.prosima.proto.v1.ValidatorChange> join;
+  // Moves the p2p overlay as validator changes commit; null without p2p.
+  private java.util.concurrent.ScheduledExecutorService overlayWatch;
   private final Genesis genesis;
   private final Path home;
   private final RocksDbLedgerStore store;
@@ -79,12 +82,12 @@ public final class LedgerNode implements AutoCloseable {
     this.genesis = genesis;
     this.home = home;
     KeyFile key = KeyFiles.read(home.resolve(ChainLayout.NODE_KEY_FILE));
-    this.self =
-        genesis.getValidatorsList().stream()
-            .filter(v -> v.getPublicKey().equals(key.getEd25519PublicKey()))
-            .findFirst()
-            .orElseThrow(
-                () -> new GenesisException("node key in " + home + " is not a genesis validator"));
+    this.join = ValidatorOverlay.readJoin(home);
+    try {
+      this.self = ValidatorOverlay.self(genesis, key.getEd25519PublicKey(), join);
+    } catch (GenesisException e) {
+      throw new GenesisException("node key in " + home + ": " + e.getMessage());
+    }
     config.check(genesis.getConsensus().getBlockTxsMax());
     probeListenAddresses(genesis, config);
     this.store = RocksDbLedgerStore.open(home.resolve(DATA_DIR).resolve(LEDGER_DIR));
@@ -170,6 +173,20 @@ public final class LedgerNode implements AutoCloseable {
     }
     consensus.onFatal(this::fail);
     consensus.start();
+    if (p2p != null) {
+      overlayWatch =
+          java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "overlay-watch");
+                t.setDaemon(true);
+                return t;
+              });
+      overlayWatch.scheduleWithFixedDelay(
+          this::followOverlay,
+          OVERLAY_CHECK_MS,
+          OVERLAY_CHECK_MS,
+          java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
     log.info(
         "node {} serving gRPC on port {}, chain {} at height {}",
         self.getName(),
@@ -178,10 +195,29 @@ public final class LedgerNode implements AutoCloseable {
         store.height());
   }
 
+  /** How often the overlay is compared with the committed validator sets. */
+  static final long OVERLAY_CHECK_MS = 250;
+
+  /** The overlay this node's committed state asks for now (validator changes move it). */
+  private Map<ByteString, InetSocketAddress> wantedNeighbours() {
+    return ValidatorOverlay.neighbours(
+        core.validatorSets(), store.height() + 1, self.getPublicKey(), join);
+  }
+
+  private void followOverlay() {
+    try {
+      if (!closed.get()) {
+        p2p.setNeighbours(wantedNeighbours());
+      }
+    } catch (RuntimeException e) {
+      log.warn("overlay update failed: {}", e.toString());
+    }
+  }
+
   /** A listen address that cannot be bound is refused before the database is opened or made. */
   private void probeListenAddresses(Genesis genesis, NodeConfig config)
       throws IOException, GeneralSecurityException {
-    if (!OverlayTopology.neighbours(genesis, self.getName()).isEmpty()) {
+    if (!OverlayTopology.neighbours(genesis, self.getName()).isEmpty() || join.isPresent()) {
       ListenAddress.probe(
           "p2pListen", config.p2pListen(), "genesis p2p_address", self.getP2PAddress());
     }
@@ -201,7 +237,9 @@ public final class LedgerNode implements AutoCloseable {
         // Genesis identities, plus identities registered on chain since.
         k ->
             chainKeys.contains(k)
-                || store.state(io.prosima.consensus.execution.StateKeys.identity(k)) != null,
+                || store.state(io.prosima.consensus.execution.StateKeys.identity(k)) != null
+                // Validators that joined after genesis.
+                || core.validatorSets().keysFrom(0).contains(k),
         core,
         admission,
         fragments.service(),
@@ -217,10 +255,7 @@ public final class LedgerNode implements AutoCloseable {
   private P2pNetwork startP2p(
       Genesis genesis, KeyFile key, ConsensusDriver consensus, NodeConfig config)
       throws IOException, GeneralSecurityException {
-    Map<ByteString, InetSocketAddress> neighbours = new HashMap<>();
-    for (Validator v : OverlayTopology.neighbours(genesis, self.getName())) {
-      neighbours.put(v.getPublicKey(), unresolved(v.getP2PAddress()));
-    }
+    Map<ByteString, InetSocketAddress> neighbours = wantedNeighbours();
     if (neighbours.isEmpty()) {
       return null;
     }
@@ -422,6 +457,9 @@ public final class LedgerNode implements AutoCloseable {
       return;
     }
     try {
+      if (overlayWatch != null) {
+        overlayWatch.shutdownNow();
+      }
       grpc.close();
       fragments.close();
       // Consensus before p2p: its thread broadcasts until it stops, and a broadcast into a closed

@@ -50,6 +50,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -116,13 +117,22 @@ public final class P2pNetwork implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private final ThreadPoolExecutor syncServer;
   private final PeerTls tls;
+  // The overlay neighbours now: genesis's at start, then as validator changes move the overlay.
+  private final AtomicReference<Map<ByteString, InetSocketAddress>> neighbours;
+  private final Map<ByteString, AtomicBoolean> dialerStopped = new ConcurrentHashMap<>();
   private final long txGossipQueuedBytesMax;
   private volatile boolean closed;
   private volatile long ourHeight;
   private Channel serverChannel;
 
-  private P2pNetwork(P2pConfig config, P2pHandler handler, BlockSource source, PeerTls tls) {
+  private P2pNetwork(
+      P2pConfig config,
+      P2pHandler handler,
+      BlockSource source,
+      PeerTls tls,
+      AtomicReference<Map<ByteString, InetSocketAddress>> neighbours) {
     this.config = config;
+    this.neighbours = neighbours;
     this.handler = handler;
     this.source = source;
     this.self = config.publicKey();
@@ -168,8 +178,10 @@ public final class P2pNetwork implements AutoCloseable {
    */
   public static P2pNetwork start(P2pConfig config, P2pHandler handler, BlockSource source)
       throws IOException, GeneralSecurityException {
-    PeerTls tls = PeerTls.create(config.key(), config.neighbours().keySet());
-    P2pNetwork net = new P2pNetwork(config, handler, source, tls);
+    AtomicReference<Map<ByteString, InetSocketAddress>> neighbours =
+        new AtomicReference<>(config.neighbours());
+    PeerTls tls = PeerTls.create(config.key(), k -> neighbours.get().containsKey(k));
+    P2pNetwork net = new P2pNetwork(config, handler, source, tls, neighbours);
     try {
       net.bind();
     } catch (IOException | RuntimeException e) {
@@ -203,29 +215,81 @@ public final class P2pNetwork implements AutoCloseable {
 
   private void startDialersAndTimer() {
     for (var e : config.neighbours().entrySet()) {
-      if (!PeerKeyOrder.weDial(self, e.getKey())) {
-        continue;
-      }
-      Bootstrap bootstrap =
-          new Bootstrap()
-              .group(group)
-              .channel(NioSocketChannel.class)
-              .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MS)
-              .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
-              .handler(initializer(true, e.getKey()));
-      Dialer dialer =
-          new Dialer(
-              e.getKey(),
-              e.getValue(),
-              bootstrap,
-              group,
-              new Backoff(config.reconnectMin(), config.reconnectMax(), new SecureRandom()),
-              () -> closed);
-      dialers.put(e.getKey(), dialer);
-      dialer.connect();
+      startDialer(e.getKey(), e.getValue());
     }
     long periodMs = config.statusInterval().toMillis();
     timer.scheduleAtFixedRate(this::tick, periodMs, periodMs, TimeUnit.MILLISECONDS);
+  }
+
+  /** Dials {@code key} (and redials it after a loss) if the key order says we dial it. */
+  private void startDialer(ByteString key, InetSocketAddress address) {
+    if (!PeerKeyOrder.weDial(self, key)) {
+      return;
+    }
+    Bootstrap bootstrap =
+        new Bootstrap()
+            .group(group)
+            .channel(NioSocketChannel.class)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MS)
+            .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
+            .handler(initializer(true, key));
+    AtomicBoolean stopped = new AtomicBoolean();
+    Dialer dialer =
+        new Dialer(
+            key,
+            address,
+            bootstrap,
+            group,
+            new Backoff(config.reconnectMin(), config.reconnectMax(), new SecureRandom()),
+            () -> closed || stopped.get());
+    dialerStopped.put(key, stopped);
+    dialers.put(key, dialer);
+    dialer.connect();
+  }
+
+  /**
+   * Moves the overlay to {@code next} (key to p2p address), as a validator change does: new
+   * neighbours are dialed (or accepted) from now on; connections to keys no longer neighbours are
+   * closed and their dialers stop, and their certificates are refused at the next handshake. Our
+   * own key is ignored.
+   */
+  public synchronized void setNeighbours(Map<ByteString, InetSocketAddress> next) {
+    if (closed) {
+      return;
+    }
+    Map<ByteString, InetSocketAddress> wanted = new java.util.HashMap<>(next);
+    wanted.remove(self);
+    Map<ByteString, InetSocketAddress> before = neighbours.get();
+    if (wanted.equals(before)) {
+      return;
+    }
+    neighbours.set(Map.copyOf(wanted));
+    for (ByteString gone : before.keySet()) {
+      if (wanted.containsKey(gone) && wanted.get(gone).equals(before.get(gone))) {
+        continue;
+      }
+      AtomicBoolean stopped = dialerStopped.remove(gone);
+      if (stopped != null) {
+        stopped.set(true);
+      }
+      dialers.remove(gone);
+      Peer peer = peers.get(gone);
+      if (peer != null) {
+        log.info("p2p: {} is no longer an overlay neighbour, closing", peer.shortKey);
+        peer.channel.close();
+      }
+    }
+    for (var e : wanted.entrySet()) {
+      if (!e.getValue().equals(before.get(e.getKey()))) {
+        log.info("p2p: new overlay neighbour {}", PeerKeyOrder.shortKey(e.getKey()));
+        startDialer(e.getKey(), e.getValue());
+      }
+    }
+  }
+
+  /** The overlay neighbours now. */
+  public Map<ByteString, InetSocketAddress> neighbours() {
+    return neighbours.get();
   }
 
   /** Writes stop (gossip is dropped) once this much is queued to a peer. */
@@ -413,7 +477,7 @@ public final class P2pNetwork implements AutoCloseable {
     if (key == null) {
       return "no Ed25519 certificate";
     }
-    if (!config.neighbours().containsKey(key)) {
+    if (!neighbours.get().containsKey(key)) {
       return "not an overlay neighbour";
     }
     if (outbound && !key.equals(expected)) {

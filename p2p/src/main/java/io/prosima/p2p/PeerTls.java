@@ -10,7 +10,6 @@ import io.prosima.proto.v1.KeyFile;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
-import java.util.Set;
 import javax.net.ssl.SSLException;
 
 /**
@@ -30,13 +29,18 @@ final class PeerTls {
     this.client = client;
   }
 
-  static PeerTls create(KeyFile key, Set<com.google.protobuf.ByteString> neighbours)
+  /**
+   * @param neighbours whether a key is an overlay neighbour now (asked at each handshake: the
+   *     overlay changes with the validator set)
+   */
+  static PeerTls create(
+      KeyFile key, java.util.function.Predicate<com.google.protobuf.ByteString> neighbours)
       throws GeneralSecurityException, SSLException {
     PrivateKey privateKey = KeyCertificates.privateKey(key);
     X509Certificate cert = KeyCertificates.selfSigned(key);
     SslContext server =
         SslContextBuilder.forServer(privateKey, cert)
-            .trustManager(new GenesisKeyTrustManager(neighbours::contains, WHAT))
+            .trustManager(new GenesisKeyTrustManager(neighbours, WHAT))
             .clientAuth(ClientAuth.REQUIRE)
             .protocols(TLS_13)
             .sslProvider(SslProvider.JDK)
@@ -44,7 +48,7 @@ final class PeerTls {
     SslContext client =
         SslContextBuilder.forClient()
             .keyManager(privateKey, cert)
-            .trustManager(new GenesisKeyTrustManager(neighbours::contains, WHAT))
+            .trustManager(new GenesisKeyTrustManager(neighbours, WHAT))
             .protocols(TLS_13)
             .sslProvider(SslProvider.JDK)
             .build();

@@ -33,7 +33,7 @@ public final class RawPeer implements AutoCloseable {
   public final BlockingQueue<PeerFrame> received = new LinkedBlockingQueue<>();
 
   public RawPeer(KeyFile key, ByteString serverKey, int port) throws Exception {
-    PeerTls tls = PeerTls.create(key, Set.of(serverKey));
+    PeerTls tls = PeerTls.create(key, Set.of(serverKey)::contains);
     channel =
         new Bootstrap()
             .group(group)

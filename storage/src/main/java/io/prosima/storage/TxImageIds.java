@@ -22,7 +22,12 @@ public final class TxImageIds {
           case ACCESS_REVOKE -> p.getAccessRevoke().getImageId();
           case ACCESS_LOG -> p.getAccessLog().getImageId();
           case IMAGE_REKEY -> p.getImageRekey().getImageId();
-          case MODEL_ANCHOR, IDENTITY_REGISTRATION, EQUIVOCATION_EVIDENCE, KIND_NOT_SET -> null;
+          case MODEL_ANCHOR,
+              IDENTITY_REGISTRATION,
+              EQUIVOCATION_EVIDENCE,
+              VALIDATOR_CHANGE,
+              KIND_NOT_SET ->
+              null;
         });
   }
 }

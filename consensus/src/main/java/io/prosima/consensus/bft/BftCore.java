@@ -2,6 +2,7 @@ package io.prosima.consensus.bft;
 
 import com.google.protobuf.ByteString;
 import io.prosima.genesis.ValidatorSet;
+import io.prosima.genesis.ValidatorSets;
 import io.prosima.proto.v1.Block;
 import io.prosima.proto.v1.CommitCertificate;
 import io.prosima.proto.v1.CommitSignature;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.LongFunction;
 
 /**
  * Tendermint consensus for one validator (Buchman, Kwon, Milosevic, "The latest gossip on BFT
@@ -46,13 +48,23 @@ public final class BftCore {
   /** Messages for rounds further than this above the current round are dropped. */
   public static final int ROUNDS_AHEAD_MAX = 1_000;
 
+  static {
+    // Every height whose messages the core takes must have a final set when they arrive.
+    if (ValidatorSets.ACTIVATION_DELAY_HEIGHTS <= HEIGHTS_AHEAD_MAX + 1) {
+      throw new ExceptionInInitializerError(
+          "validator changes must take effect beyond the heights whose messages are buffered");
+    }
+  }
+
   private static final ByteString NIL = ByteString.EMPTY;
   private static final String VALID = "";
   private static final int BLOCK_ID_BYTES = 32;
 
   private final BftConfig config;
-  private final ValidatorSet validators;
-  private final ProposerSchedule schedule;
+  private final LongFunction<ValidatorSet> validatorsAt;
+  // The set and proposer schedule of the current height (they change at a validator change).
+  private ValidatorSet validators;
+  private ProposerSchedule schedule;
   private final byte[] privateKey;
   private final ByteString publicKey;
   private final BlockValidator blockValidator;
@@ -81,6 +93,8 @@ public final class BftCore {
   private final Set<ConsensusMessage> future = new LinkedHashSet<>();
 
   /**
+   * A core for a fixed validator set, of which {@code privateKey} must be a member.
+   *
    * @param startHeight the first height not yet committed in the caller's chain
    * @param record what this validator signed before a restart ({@link SignedVoteRecord#EMPTY} on a
    *     fresh node); the core never signs below or against it
@@ -92,17 +106,35 @@ public final class BftCore {
       BlockValidator blockValidator,
       long startHeight,
       SignedVoteRecord record) {
+    this(config, h -> validators, privateKey, blockValidator, startHeight, record);
+    if (!validators.weights().containsKey(publicKey)) {
+      throw new IllegalArgumentException("the key is not a validator of this chain");
+    }
+  }
+
+  /**
+   * A core whose validator set is a function of height (validator changes on chain). The caller
+   * guarantees that {@code validatorsAt(h)} is final for every h up to the current height + {@link
+   * #HEIGHTS_AHEAD_MAX} (changes take effect later than that). While {@code privateKey} is not in
+   * the set of the current height the core signs nothing: it follows the chain from synced commits
+   * (a validator that has not joined yet, or has left).
+   */
+  public BftCore(
+      BftConfig config,
+      LongFunction<ValidatorSet> validatorsAt,
+      byte[] privateKey,
+      BlockValidator blockValidator,
+      long startHeight,
+      SignedVoteRecord record) {
     if (startHeight < 1) {
       throw new IllegalArgumentException("startHeight must be >= 1");
     }
     this.config = config;
-    this.validators = validators;
+    this.validatorsAt = validatorsAt;
+    this.validators = validatorsAt.apply(startHeight);
     this.schedule = new ProposerSchedule(validators.weights());
     this.privateKey = privateKey.clone();
     this.publicKey = ByteString.copyFrom(Ed25519Keys.publicKey(privateKey));
-    if (!validators.weights().containsKey(publicKey)) {
-      throw new IllegalArgumentException("the key is not a validator of this chain");
-    }
     this.blockValidator = blockValidator;
     this.record = record;
     this.height = startHeight;
@@ -141,6 +173,21 @@ public final class BftCore {
 
   public ProposerSchedule schedule() {
     return schedule;
+  }
+
+  /** The validator set of the current height. */
+  public ValidatorSet validators() {
+    return validators;
+  }
+
+  /** Whether this core's key votes at the current height. */
+  public boolean member() {
+    return validators.weights().containsKey(publicKey);
+  }
+
+  /** The set of {@code h}: the current one, or (for buffered messages) a later height's. */
+  private ValidatorSet validatorsFor(long h) {
+    return h == height ? validators : validatorsAt.apply(h);
   }
 
   /** Handles one input; returns the actions to carry out, in order. */
@@ -224,6 +271,11 @@ public final class BftCore {
     }
     // Line 53: reset locks, valid value and the message log.
     height = h;
+    ValidatorSet next = validatorsAt.apply(h);
+    if (!next.weights().equals(validators.weights())) {
+      schedule = new ProposerSchedule(next.weights()); // a validator change is in force
+    }
+    validators = next;
     decided = false;
     lockedId = null;
     lockedRound = -1;
@@ -283,7 +335,10 @@ public final class BftCore {
       out.add(new Action.Dropped("proposal: " + where));
       return;
     }
-    if (!schedule.proposer(p.getHeight(), p.getRound()).equals(p.getProposer())) {
+    // A later height's schedule is checked when the buffered proposal is replayed there.
+    if (where == null
+        ? !schedule.proposer(p.getHeight(), p.getRound()).equals(p.getProposer())
+        : validatorsFor(p.getHeight()).get(p.getProposer()).isEmpty()) {
       out.add(new Action.Dropped("proposal from a validator not scheduled for its round"));
       return;
     }
@@ -348,7 +403,7 @@ public final class BftCore {
       out.add(new Action.Dropped("vote of unknown type"));
       return;
     }
-    if (!validators.weights().containsKey(v.getValidator())) {
+    if (!validatorsFor(v.getHeight()).weights().containsKey(v.getValidator())) {
       out.add(new Action.Dropped("vote from a non-validator"));
       return;
     }
@@ -676,6 +731,9 @@ public final class BftCore {
       List<Action> out,
       Block lockBlock,
       List<Vote> lockPrevotes) {
+    if (!member()) {
+      return; // not in this height's set: follows the round, signs nothing
+    }
     Vote last = record.last(type);
     if (last != null) {
       int c = SignedVoteRecord.compare(height, round, last.getHeight(), last.getRound());

@@ -1,10 +1,13 @@
 package io.prosima.consensus.execution;
 
 import com.google.protobuf.ByteString;
+import io.prosima.genesis.ValidatorChanges;
+import io.prosima.genesis.ValidatorSets;
 import io.prosima.proto.v1.GrantRecord;
 import io.prosima.proto.v1.ImageRecord;
 import io.prosima.proto.v1.ModelRecord;
 import io.prosima.proto.v1.Transaction;
+import io.prosima.proto.v1.ValidatorEpoch;
 
 /** Applies a transaction that passed every check. Deterministic; cannot fail. */
 final class Applier {
@@ -61,6 +64,22 @@ final class Applier {
       case ACCESS_REVOKE ->
           view.deleteGrant(p.getAccessRevoke().getImageId(), p.getAccessRevoke().getGrantee());
       case IDENTITY_REGISTRATION -> view.putIdentity(p.getIdentityRegistration().getIdentity());
+      case VALIDATOR_CHANGE -> {
+        var sets = view.validatorSets();
+        var result =
+            ValidatorChanges.apply(view.genesis(), sets.latest(), p.getValidatorChange().getBody());
+        if (!(result instanceof ValidatorChanges.Applied applied)) {
+          throw new IllegalStateException("applying a validator change that was refused");
+        }
+        view.appendValidatorEpoch(
+            ValidatorEpoch.newBuilder()
+                .setFromHeight(height + ValidatorSets.ACTIVATION_DELAY_HEIGHTS)
+                .setChangedAtHeight(height)
+                .setTxHash(hash)
+                .addAllValidators(applied.validators())
+                .addAllOverlay(applied.overlay())
+                .build());
+      }
       // Both votes share validator, height, round and type, so either one names the record.
       case EQUIVOCATION_EVIDENCE ->
           view.putEvidence(p.getEquivocationEvidence().getEvidence().getVoteA(), height, hash);

@@ -1,6 +1,6 @@
 package io.prosima.consensus.execution;
 
-import io.prosima.genesis.ValidatorSet;
+import io.prosima.genesis.ValidatorSets;
 import io.prosima.proto.v1.ConsensusParams;
 import io.prosima.proto.v1.Genesis;
 import io.prosima.proto.v1.Transaction;
@@ -10,12 +10,12 @@ import java.util.List;
 /** Executes a block's transactions, in order, on top of committed state. Pure and deterministic. */
 public final class BlockExecutor {
   private final Genesis genesis;
-  private final ValidatorSet validators;
+  private final ValidatorSets genesisSets;
   private final ConsensusParams params;
 
   public BlockExecutor(Genesis genesis) {
     this.genesis = genesis;
-    this.validators = new ValidatorSet(genesis);
+    this.genesisSets = ValidatorSets.genesisOnly(genesis);
     this.params = genesis.getConsensus();
   }
 
@@ -45,7 +45,7 @@ public final class BlockExecutor {
     if (txs.size() != txHashes.size()) {
       throw new IllegalArgumentException("one hash per transaction is required");
     }
-    LedgerView view = new LedgerView(genesis, validators, committed);
+    LedgerView view = new LedgerView(genesis, genesisSets, committed, new WriteSet());
     List<Transaction> applied = new ArrayList<>(txs.size());
     List<byte[]> appliedHashes = new ArrayList<>(txs.size());
     List<Rejected> rejected = new ArrayList<>();
@@ -84,7 +84,7 @@ public final class BlockExecutor {
   }
 
   public LedgerView view(StateReader committed) {
-    return new LedgerView(genesis, validators, committed);
+    return new LedgerView(genesis, genesisSets, committed, new WriteSet());
   }
 
   public Genesis genesis() {

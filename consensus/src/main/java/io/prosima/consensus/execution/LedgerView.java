@@ -4,11 +4,14 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Parser;
 import io.prosima.genesis.ValidatorSet;
+import io.prosima.genesis.ValidatorSets;
 import io.prosima.proto.v1.Genesis;
 import io.prosima.proto.v1.GrantRecord;
 import io.prosima.proto.v1.Identity;
 import io.prosima.proto.v1.ImageRecord;
 import io.prosima.proto.v1.ModelRecord;
+import io.prosima.proto.v1.ValidatorEpoch;
+import io.prosima.proto.v1.ValidatorHistory;
 import io.prosima.proto.v1.Vote;
 import io.prosima.proto.wire.Canonical;
 import java.nio.ByteBuffer;
@@ -18,22 +21,24 @@ import java.util.Optional;
 
 /**
  * Typed state as seen while executing a block: committed state plus this block's earlier writes.
- * Genesis identities are fixed and not stored in state.
+ * Genesis identities are fixed and not stored in state. The validator set is a function of height
+ * ({@link #validatorsAt}): the genesis set, then the sets validator changes put in force.
  */
 public final class LedgerView {
   private final Genesis genesis;
-  private final ValidatorSet validators;
+  // The genesis set, shared by every view; changed sets are read from state.
+  private final ValidatorSets genesisSets;
   private final Map<ByteString, Identity> genesisIdentities = new HashMap<>();
   private final StateReader committed;
   private final WriteSet writes;
 
-  public LedgerView(Genesis genesis, ValidatorSet validators, StateReader committed) {
-    this(genesis, validators, committed, new WriteSet());
+  public LedgerView(Genesis genesis, StateReader committed) {
+    this(genesis, ValidatorSets.genesisOnly(genesis), committed, new WriteSet());
   }
 
-  LedgerView(Genesis genesis, ValidatorSet validators, StateReader committed, WriteSet writes) {
+  LedgerView(Genesis genesis, ValidatorSets genesisSets, StateReader committed, WriteSet writes) {
     this.genesis = genesis;
-    this.validators = validators;
+    this.genesisSets = genesisSets;
     this.committed = committed;
     this.writes = writes;
     for (Identity client : genesis.getClientsList()) {
@@ -45,8 +50,21 @@ public final class LedgerView {
     return genesis;
   }
 
-  public ValidatorSet validators() {
-    return validators;
+  /** The genesis set (fragment placement and genesis-only rules). */
+  public ValidatorSet genesisValidators() {
+    return genesisSets.at(1);
+  }
+
+  /** Every validator set: genesis, then those changed on chain (including one not yet in force). */
+  public ValidatorSets validatorSets() {
+    Optional<ValidatorHistory> history =
+        readRecord(StateKeys.validatorHistory(), ValidatorHistory.parser());
+    return history.isEmpty() ? genesisSets : ValidatorSets.of(genesis, history.get());
+  }
+
+  /** The set that signs blocks of {@code height}. */
+  public ValidatorSet validatorsAt(long height) {
+    return validatorSets().at(height);
   }
 
   WriteSet writes() {
@@ -137,6 +155,15 @@ public final class LedgerView {
             .putLong(height)
             .put(txHash.toByteArray())
             .array());
+  }
+
+  void appendValidatorEpoch(ValidatorEpoch epoch) {
+    ValidatorHistory history =
+        readRecord(StateKeys.validatorHistory(), ValidatorHistory.parser())
+            .orElse(ValidatorHistory.getDefaultInstance());
+    writes.put(
+        StateKeys.validatorHistory(),
+        Canonical.bytes(history.toBuilder().addEpochs(epoch).build()));
   }
 
   void putIdentity(Identity identity) {

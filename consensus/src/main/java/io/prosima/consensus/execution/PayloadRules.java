@@ -2,6 +2,8 @@ package io.prosima.consensus.execution;
 
 import static io.prosima.proto.v1.RefusalCode.REFUSAL_PAYLOAD_INVALID;
 
+import io.prosima.genesis.GenesisRules;
+import io.prosima.genesis.ValidatorChanges;
 import io.prosima.genesis.ValidatorSet;
 import io.prosima.proto.v1.AccessGrant;
 import io.prosima.proto.v1.AccessLog;
@@ -17,6 +19,7 @@ import io.prosima.proto.v1.PlacementInfo;
 import io.prosima.proto.v1.ReconstructionRecord;
 import io.prosima.proto.v1.Role;
 import io.prosima.proto.v1.TilePlacement;
+import io.prosima.proto.v1.ValidatorChange;
 import io.prosima.proto.v1.Verdict;
 import io.prosima.proto.v1.VerificationRecord;
 import java.util.HashSet;
@@ -62,6 +65,7 @@ final class PayloadRules {
       case EQUIVOCATION_EVIDENCE ->
           p.getEquivocationEvidence().hasEvidence() ? null : invalid("evidence is required");
       case IMAGE_REKEY -> rekey(p.getImageRekey());
+      case VALIDATOR_CHANGE -> validatorChange(p.getValidatorChange());
       case KIND_NOT_SET -> invalid("payload is empty");
     };
   }
@@ -279,6 +283,30 @@ final class PayloadRules {
       return invalid("identity name must match " + NAME);
     }
     for (var approval : reg.getApprovalsList()) {
+      if (approval.getValidator().size() != KEY_BYTES || approval.getSignature().size() != 64) {
+        return invalid("each approval needs a 32-byte validator key and a 64-byte signature");
+      }
+    }
+    return null;
+  }
+
+  private static Refusal validatorChange(ValidatorChange c) {
+    if (!c.hasBody()) {
+      return invalid("the change body is required");
+    }
+    var body = c.getBody();
+    if (!body.getRemove().isEmpty() && body.getRemove().size() != KEY_BYTES) {
+      return invalid("remove must be a 32-byte validator key");
+    }
+    if (body.getAddEdgesCount() > ValidatorChanges.EDGES_PER_CHANGE_MAX
+        || body.getRemoveEdgesCount() > ValidatorChanges.EDGES_PER_CHANGE_MAX) {
+      return invalid(
+          "a change may add or remove at most " + ValidatorChanges.EDGES_PER_CHANGE_MAX + " edges");
+    }
+    if (c.getApprovalsCount() > GenesisRules.VALIDATORS_MAX) {
+      return invalid("more approvals than validators can exist");
+    }
+    for (var approval : c.getApprovalsList()) {
       if (approval.getValidator().size() != KEY_BYTES || approval.getSignature().size() != 64) {
         return invalid("each approval needs a 32-byte validator key and a 64-byte signature");
       }

@@ -11,7 +11,8 @@ final class RolePolicy {
 
   /** Payloads only genesis validators may sign (validators are not client identities). */
   static boolean validatorsOnly(Payload.KindCase kind) {
-    return kind == Payload.KindCase.EQUIVOCATION_EVIDENCE;
+    return kind == Payload.KindCase.EQUIVOCATION_EVIDENCE
+        || kind == Payload.KindCase.VALIDATOR_CHANGE;
   }
 
   static Set<Role> allowed(Payload.KindCase kind) {
@@ -26,7 +27,8 @@ final class RolePolicy {
       case ACCESS_LOG -> EnumSet.of(Role.ROLE_HOSPITAL, Role.ROLE_AUDITOR, Role.ROLE_ADMIN);
       case IDENTITY_REGISTRATION -> EnumSet.of(Role.ROLE_ADMIN);
       // No client role: only genesis validators, see validatorsOnly.
-      case EQUIVOCATION_EVIDENCE -> EnumSet.noneOf(Role.class);
+      // Proposed by a validator of the current set; approved inside by > 2/3 of the weight.
+      case EQUIVOCATION_EVIDENCE, VALIDATOR_CHANGE -> EnumSet.noneOf(Role.class);
       case KIND_NOT_SET -> EnumSet.noneOf(Role.class);
     };
   }

@@ -19,6 +19,7 @@ public final class StateKeys {
   static final byte MODEL = 0x04;
   static final byte GRANT = 0x05;
   static final byte EVIDENCE = 0x06;
+  static final byte VALIDATOR_HISTORY = 0x07;
 
   private StateKeys() {}
 
@@ -40,6 +41,11 @@ public final class StateKeys {
 
   public static byte[] grant(String imageId, ByteString grantee) {
     return concat(GRANT, utf8(imageId), new byte[] {0}, grantee.toByteArray());
+  }
+
+  /** The one record of the validator sets changed on chain ({@code ValidatorHistory}). */
+  public static byte[] validatorHistory() {
+    return new byte[] {VALIDATOR_HISTORY};
   }
 
   /**

@@ -10,12 +10,16 @@ import static io.prosima.proto.v1.RefusalCode.REFUSAL_MALFORMED;
 import static io.prosima.proto.v1.RefusalCode.REFUSAL_NONCE_NOT_INCREASING;
 import static io.prosima.proto.v1.RefusalCode.REFUSAL_NOT_FOUND;
 import static io.prosima.proto.v1.RefusalCode.REFUSAL_NOT_OWNER;
+import static io.prosima.proto.v1.RefusalCode.REFUSAL_PAYLOAD_INVALID;
 import static io.prosima.proto.v1.RefusalCode.REFUSAL_ROLE_FORBIDDEN;
 import static io.prosima.proto.v1.RefusalCode.REFUSAL_TOO_LARGE;
 import static io.prosima.proto.v1.RefusalCode.REFUSAL_UNKNOWN_SIGNER;
 import static io.prosima.proto.v1.RefusalCode.REFUSAL_WRONG_CHAIN;
 
 import com.google.protobuf.ByteString;
+import io.prosima.genesis.ValidatorChanges;
+import io.prosima.genesis.ValidatorSet;
+import io.prosima.genesis.ValidatorSets;
 import io.prosima.proto.v1.AccessGrant;
 import io.prosima.proto.v1.AccessLog;
 import io.prosima.proto.v1.AccessRevoke;
@@ -31,6 +35,8 @@ import io.prosima.proto.v1.ReconstructionRecord;
 import io.prosima.proto.v1.Role;
 import io.prosima.proto.v1.Transaction;
 import io.prosima.proto.v1.ValidatorApproval;
+import io.prosima.proto.v1.ValidatorChange;
+import io.prosima.proto.v1.ValidatorChangeBody;
 import io.prosima.proto.v1.VerificationRecord;
 import io.prosima.proto.v1.Vote;
 import io.prosima.proto.wire.Canonical;
@@ -94,7 +100,7 @@ public final class TxRules {
     Role role;
     if (RolePolicy.validatorsOnly(tx.getPayload().getKindCase())) {
       // Validators sign these with their genesis key; they are not client identities.
-      if (view.validators().get(tx.getSigner()).isEmpty()) {
+      if (view.validatorsAt(height).get(tx.getSigner()).isEmpty()) {
         return signer.isEmpty()
             ? Refusal.of(REFUSAL_UNKNOWN_SIGNER, "signer is neither an identity nor a validator")
             : Refusal.of(
@@ -144,7 +150,9 @@ public final class TxRules {
       case ACCESS_GRANT -> grant(tx.getPayload().getAccessGrant(), tx.getSigner(), view);
       case ACCESS_REVOKE -> revoke(tx.getPayload().getAccessRevoke(), tx.getSigner(), view);
       case ACCESS_LOG -> log(tx.getPayload().getAccessLog(), tx.getSigner(), role, view);
-      case IDENTITY_REGISTRATION -> registration(tx.getPayload().getIdentityRegistration(), view);
+      case IDENTITY_REGISTRATION ->
+          registration(tx.getPayload().getIdentityRegistration(), view, height);
+      case VALIDATOR_CHANGE -> validatorChange(tx.getPayload().getValidatorChange(), view, height);
       case EQUIVOCATION_EVIDENCE -> evidence(tx, view);
       case KIND_NOT_SET -> Refusal.of(REFUSAL_MALFORMED, "payload is missing");
     };
@@ -152,7 +160,10 @@ public final class TxRules {
 
   private static Refusal evidence(Transaction tx, LedgerView view) {
     EquivocationEvidence e = tx.getPayload().getEquivocationEvidence();
-    Refusal invalid = PayloadRules.evidence(tx.getChainId(), view.validators(), e);
+    // The votes are checked against the set that signed at their height.
+    Refusal invalid =
+        PayloadRules.evidence(
+            tx.getChainId(), view.validatorsAt(e.getEvidence().getVoteA().getHeight()), e);
     if (invalid != null) {
       return invalid;
     }
@@ -200,10 +211,13 @@ public final class TxRules {
     return placementNodes(k.getPlacement(), view);
   }
 
-  /** Fragments may only be placed on genesis validators (they run the fragment store). */
+  /**
+   * Fragments may only be placed on genesis validators (they run the fragment store; placement does
+   * not follow validator changes).
+   */
   private static Refusal placementNodes(PlacementInfo placement, LedgerView view) {
     for (ByteString node : placement.getNodesList()) {
-      if (view.validators().get(node).isEmpty()) {
+      if (view.genesisValidators().get(node).isEmpty()) {
         return Refusal.of(REFUSAL_NOT_FOUND, "a placement node is not a validator");
       }
     }
@@ -322,17 +336,73 @@ public final class TxRules {
     return null;
   }
 
-  private static Refusal registration(IdentityRegistration reg, LedgerView view) {
+  private static Refusal registration(IdentityRegistration reg, LedgerView view, long height) {
     var identity = reg.getIdentity();
+    ValidatorSets sets = view.validatorSets();
     if (view.identity(identity.getPublicKey()).isPresent()
-        || view.validators().get(identity.getPublicKey()).isPresent()) {
+        || sets.keysFrom(0).contains(identity.getPublicKey())) {
       return Refusal.of(REFUSAL_CONFLICT, "identity key is already registered");
     }
-    byte[] message = approvalBytes(view.genesis().getChainId(), identity);
+    return approvals(
+        approvalBytes(view.genesis().getChainId(), identity),
+        reg.getApprovalsList(),
+        sets.at(height));
+  }
+
+  /**
+   * A validator change (issue 17): signed by a validator of the current set, approved by validators
+   * holding more than 2/3 of the current weight, carrying the next sequence number, with no other
+   * change pending, and leaving a set the genesis rules accept ({@link ValidatorChanges}). It takes
+   * effect at height + {@link ValidatorSets#ACTIVATION_DELAY_HEIGHTS}.
+   */
+  private static Refusal validatorChange(ValidatorChange change, LedgerView view, long height) {
+    ValidatorSets sets = view.validatorSets();
+    ValidatorChangeBody body = change.getBody();
+    if (sets.latest().fromHeight() > height) {
+      return Refusal.of(
+          REFUSAL_CONFLICT,
+          "a validator change is pending until height "
+              + sets.latest().fromHeight()
+              + "; one change at a time");
+    }
+    if (body.getSequence() != sets.changes()) {
+      return Refusal.of(
+          REFUSAL_CONFLICT,
+          "change sequence is "
+              + Long.toUnsignedString(body.getSequence())
+              + " but the next change is number "
+              + sets.changes());
+    }
+    Refusal approved =
+        approvals(
+            ValidatorChanges.approvalBytes(view.genesis().getChainId(), body),
+            change.getApprovalsList(),
+            sets.at(height));
+    if (approved != null) {
+      return approved;
+    }
+    if (body.hasAdd()) {
+      ByteString key = body.getAdd().getPublicKey();
+      if (view.identity(key).isPresent() || sets.keysFrom(0).contains(key)) {
+        return Refusal.of(
+            REFUSAL_CONFLICT,
+            "the joining validator's key is already used by an identity or a validator");
+      }
+    }
+    var result = ValidatorChanges.apply(view.genesis(), sets.latest(), body);
+    if (result instanceof ValidatorChanges.Refused r) {
+      return Refusal.of(REFUSAL_PAYLOAD_INVALID, r.reason());
+    }
+    return null;
+  }
+
+  /** Approvals by distinct validators of {@code validators} holding more than 2/3 of its weight. */
+  private static Refusal approvals(
+      byte[] message, java.util.List<ValidatorApproval> list, ValidatorSet validators) {
     Set<ByteString> seen = new HashSet<>();
     long weight = 0;
-    for (ValidatorApproval approval : reg.getApprovalsList()) {
-      var validator = view.validators().get(approval.getValidator());
+    for (ValidatorApproval approval : list) {
+      var validator = validators.get(approval.getValidator());
       if (validator.isEmpty() || !seen.add(approval.getValidator())) {
         return Refusal.of(
             REFUSAL_INSUFFICIENT_APPROVALS, "approval by an unknown or repeated validator");
@@ -343,13 +413,13 @@ public final class TxRules {
       }
       weight += validator.get().getVotingWeight();
     }
-    if (!view.validators().isQuorum(weight)) {
+    if (!validators.isQuorum(weight)) {
       return Refusal.of(
           REFUSAL_INSUFFICIENT_APPROVALS,
           "approvals hold "
               + weight
               + " of "
-              + view.validators().totalWeight()
+              + validators.totalWeight()
               + " voting weight; more than 2/3 is needed");
     }
     return null;

@@ -44,7 +44,22 @@ final class ClientOptions {
   NodeClient connect(Genesis g) {
     String address = node != null ? node : g.getValidators(0).getGrpcAddress();
     try {
-      return new NodeClient(address, loadKey(), g);
+      if (g.getValidatorsList().stream().anyMatch(v -> v.getGrpcAddress().equals(address))) {
+        return new NodeClient(address, loadKey(), g);
+      }
+      // Not a genesis validator's address: it may be a validator that joined on chain. Its key
+      // is learned from the validator changes a genesis validator proves (from genesis on).
+      java.util.Set<com.google.protobuf.ByteString> keys = new java.util.HashSet<>();
+      try (NodeClient first = new NodeClient(g.getValidators(0).getGrpcAddress(), loadKey(), g)) {
+        var followed = io.prosima.node.client.ValidatorSetFollower.follow(g, first);
+        if (followed.problem() != null) {
+          throw new CliException("validator changes do not verify: " + followed.problem());
+        }
+        keys.addAll(followed.sets().keysFrom(0));
+      } catch (io.grpc.StatusRuntimeException e) {
+        throw CliException.fromStatus(e);
+      }
+      return new NodeClient(address, loadKey(), keys);
     } catch (java.security.GeneralSecurityException | javax.net.ssl.SSLException e) {
       throw new CliException("cannot set up TLS to " + address + ": " + e.getMessage(), e);
     }

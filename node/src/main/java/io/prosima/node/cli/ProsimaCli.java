@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       KeysCommand.class,
       NodeCommand.class,
       TxCommand.class,
+      ValidatorCommand.class,
       QueryCommand.class,
       BenchCommand.class,
       ImageCommand.class,

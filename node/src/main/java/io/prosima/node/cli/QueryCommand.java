@@ -123,7 +123,12 @@ final class QueryCommand {
       TxResponse r =
           node.query().getTx(GetTxRequest.newBuilder().setTxHash(hex("hash", hash, 32)).build());
       print(r);
-      String problem = TxProofVerifier.check(r, genesis);
+      // The set that certified the tx's block, verified from genesis through every change.
+      var followed = io.prosima.node.client.ValidatorSetFollower.follow(genesis, node);
+      if (followed.problem() != null) {
+        throw new CliException("validator changes do NOT verify: " + followed.problem());
+      }
+      String problem = TxProofVerifier.check(r, genesis, followed.sets());
       if (problem != null) {
         throw new CliException("proof does NOT verify: " + problem);
       }

@@ -26,8 +26,15 @@ public final class NodeClient implements AutoCloseable {
 
   public NodeClient(String hostPort, KeyFile key, Genesis genesis)
       throws GeneralSecurityException, SSLException {
-    Set<ByteString> validators = new HashSet<>();
-    genesis.getValidatorsList().forEach(v -> validators.add(v.getPublicKey()));
+    this(hostPort, key, genesisValidators(genesis));
+  }
+
+  /**
+   * A client of a node whose key is one of {@code validators} (say, a validator that joined after
+   * genesis: the caller learned its key from the validator sets on chain).
+   */
+  public NodeClient(String hostPort, KeyFile key, Set<ByteString> validators)
+      throws GeneralSecurityException, SSLException {
     int colon = hostPort.lastIndexOf(':');
     if (colon <= 0) {
       throw new IllegalArgumentException("node address must be host:port, got '" + hostPort + "'");
@@ -35,9 +42,15 @@ public final class NodeClient implements AutoCloseable {
     this.channel =
         NettyChannelBuilder.forAddress(
                 hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)))
-            .sslContext(TlsContexts.client(key, validators::contains))
+            .sslContext(TlsContexts.client(key, Set.copyOf(validators)::contains))
             .maxInboundMessageSize(MESSAGE_BYTES_MAX)
             .build();
+  }
+
+  private static Set<ByteString> genesisValidators(Genesis genesis) {
+    Set<ByteString> validators = new HashSet<>();
+    genesis.getValidatorsList().forEach(v -> validators.add(v.getPublicKey()));
+    return validators;
   }
 
   public LedgerQueryGrpc.LedgerQueryBlockingStub query() {

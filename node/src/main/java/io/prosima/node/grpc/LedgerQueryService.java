@@ -93,6 +93,35 @@ final class LedgerQueryService extends LedgerQueryGrpc.LedgerQueryImplBase {
   }
 
   @Override
+  public void getValidators(
+      io.prosima.proto.v1.GetValidatorsRequest request,
+      StreamObserver<io.prosima.proto.v1.ValidatorsResponse> out) {
+    guard(
+        out,
+        () -> {
+          long height = core.store().height();
+          byte[] bytes =
+              core.store().state(io.prosima.consensus.execution.StateKeys.validatorHistory());
+          io.prosima.proto.v1.ValidatorHistory history;
+          try {
+            history =
+                bytes == null
+                    ? io.prosima.proto.v1.ValidatorHistory.getDefaultInstance()
+                    : io.prosima.proto.v1.ValidatorHistory.parseFrom(bytes);
+          } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            // Written only by the executor: unreadable means the store is broken.
+            throw new IllegalStateException("validator history record is corrupt", e);
+          }
+          out.onNext(
+              io.prosima.proto.v1.ValidatorsResponse.newBuilder()
+                  .setHeight(height)
+                  .setHistory(history)
+                  .build());
+          out.onCompleted();
+        });
+  }
+
+  @Override
   public void getBlock(GetBlockRequest request, StreamObserver<BlockResponse> out) {
     guard(
         out,

@@ -93,6 +93,13 @@ public final class ImageHistory {
     List<TxResponse> all = new ArrayList<>();
     ByteString token = ByteString.EMPTY;
     try {
+      // The sets that certified each entry's block, verified from genesis through every change.
+      var followed = io.prosima.node.client.ValidatorSetFollower.follow(chain.genesis(), node);
+      if (followed.problem() != null) {
+        throw new HistoryException(
+            "the node's validator changes do not verify: " + followed.problem(),
+            Status.Code.DATA_LOSS);
+      }
       do {
         ImageProvenanceResponse page =
             node.query()
@@ -103,7 +110,7 @@ public final class ImageHistory {
                         .setPageToken(token)
                         .build());
         for (TxResponse e : page.getEntriesList()) {
-          String problem = TxProofVerifier.check(e, chain.genesis());
+          String problem = TxProofVerifier.check(e, chain.genesis(), followed.sets());
           if (problem != null) {
             throw new HistoryException(
                 "the node's answer for image " + imageId + " does not verify: " + problem,

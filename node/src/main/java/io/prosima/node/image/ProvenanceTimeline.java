@@ -200,7 +200,11 @@ public final class ProvenanceTimeline {
                   GetModelRequest.newBuilder().setModelId(modelId).setVersion(version).build());
       TxResponse anchor =
           node.query().getTx(GetTxRequest.newBuilder().setTxHash(m.getTxHash()).build());
-      String problem = TxProofVerifier.check(anchor, genesis);
+      var followed = io.prosima.node.client.ValidatorSetFollower.follow(genesis, node);
+      String problem =
+          followed.problem() != null
+              ? "validator changes do not verify: " + followed.problem()
+              : TxProofVerifier.check(anchor, genesis, followed.sets());
       if (problem != null) {
         return ref + " (anchor does not verify: " + problem + ")";
       }

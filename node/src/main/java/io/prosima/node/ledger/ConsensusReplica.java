@@ -9,7 +9,7 @@ import io.prosima.consensus.bft.SignedVoteRecord;
 import io.prosima.consensus.bft.Signing;
 import io.prosima.consensus.bft.Step;
 import io.prosima.consensus.execution.EvidenceTxs;
-import io.prosima.genesis.ValidatorSet;
+import io.prosima.genesis.ValidatorSets;
 import io.prosima.node.client.TxSigner;
 import io.prosima.proto.v1.Block;
 import io.prosima.proto.v1.CommittedBlock;
@@ -91,7 +91,6 @@ public final class ConsensusReplica {
 
   private final LedgerCore core;
   private final TxAdmission admission;
-  private final ValidatorSet validators;
   private final LedgerBlockValidator validator;
   private final BlockProposer proposer;
   private final BlockApplier applier;
@@ -140,7 +139,6 @@ public final class ConsensusReplica {
       long nowNanos)
       throws StorageException {
     this.core = core;
-    this.validators = new ValidatorSet(core.genesis);
     this.admission = admission;
     this.key = key;
     this.clock = clock;
@@ -153,7 +151,7 @@ public final class ConsensusReplica {
     this.bft =
         new BftCore(
             config,
-            validators,
+            h -> core.validatorSets().at(h),
             key.getEd25519PrivateKey().toByteArray(),
             validator,
             core.store.height() + 1,
@@ -176,7 +174,8 @@ public final class ConsensusReplica {
    * need no core state (see {@link PeerMessageCheck}). Safe from any thread.
    */
   public String admissible(ConsensusMessage m) {
-    return PeerMessageCheck.check(m, core.genesis.getChainId(), validators, core.store.height());
+    return PeerMessageCheck.check(
+        m, core.genesis.getChainId(), core.validatorSets(), core.store.height());
   }
 
   /**
@@ -186,8 +185,15 @@ public final class ConsensusReplica {
    * certificate is caught here, before the core, so that the sender loses sync score and the
    * heights are asked of another neighbour. The core checks everything again in context (parent,
    * state). Safe from any thread.
+   *
+   * <p>Certificates are checked here only up to the height whose validator set committed state
+   * already fixes (tip + {@link ValidatorSets#ACTIVATION_DELAY_HEIGHTS} - 1): a later block may be
+   * signed by a set that a change inside this very batch puts in force. Those blocks are still
+   * linked by hash to a checked one, and the core checks their certificates when it reaches them.
    */
   public String checkSynced(List<CommittedBlock> blocks) {
+    ValidatorSets sets = core.validatorSets();
+    long knownMax = core.store.height() + ValidatorSets.ACTIVATION_DELAY_HEIGHTS - 1;
     byte[] previousId = null;
     long previousHeight = -1;
     for (CommittedBlock cb : blocks) {
@@ -209,8 +215,10 @@ public final class ConsensusReplica {
       }
       byte[] id = BlockCodec.blockId(h);
       String bad =
-          BlockCodec.checkCommit(
-              core.genesis.getChainId(), id, cb.getCommit(), validators.weights());
+          Long.compareUnsigned(h.getHeight(), knownMax) > 0
+              ? null
+              : BlockCodec.checkCommit(
+                  core.genesis.getChainId(), id, cb.getCommit(), sets.at(h.getHeight()).weights());
       if (bad != null) {
         return "synced block " + Long.toUnsignedString(h.getHeight()) + ": " + bad;
       }
@@ -361,6 +369,11 @@ public final class ConsensusReplica {
   /** The core's step in its round (for diagnostics). */
   public Step step() {
     return bft.step();
+  }
+
+  /** Whether this node's key votes at the height the core works on. */
+  public boolean member() {
+    return bft.member();
   }
 
   public long blocksSynced() {

@@ -2,7 +2,6 @@ package io.prosima.node.ledger;
 
 import com.google.protobuf.ByteString;
 import io.prosima.consensus.execution.LedgerView;
-import io.prosima.genesis.ValidatorSet;
 import io.prosima.proto.v1.ImageRecord;
 import io.prosima.proto.v1.Role;
 import java.util.Optional;
@@ -13,16 +12,14 @@ import java.util.Optional;
  */
 public final class ImageAccess {
   private final LedgerCore core;
-  private final ValidatorSet validators;
 
   public ImageAccess(LedgerCore core) {
     this.core = core;
-    this.validators = new ValidatorSet(core.genesis());
   }
 
   /** Committed state only: a fresh view per decision, with no pending writes. */
   private LedgerView view() {
-    return new LedgerView(core.genesis(), validators, core.store()::state);
+    return new LedgerView(core.genesis(), core.store()::state);
   }
 
   public Optional<ImageRecord> image(String imageId) {
@@ -46,9 +43,10 @@ public final class ImageAccess {
     return role(caller) == Role.ROLE_HOSPITAL;
   }
 
-  /** Auditors and genesis validators may read any image's records and any signer's. */
+  /** Auditors and current validators may read any image's records and any signer's. */
   public boolean auditorOrValidator(ByteString caller) {
-    return validators.get(caller).isPresent() || role(caller) == Role.ROLE_AUDITOR;
+    return core.validatorSets().at(core.store().height() + 1).get(caller).isPresent()
+        || role(caller) == Role.ROLE_AUDITOR;
   }
 
   /**

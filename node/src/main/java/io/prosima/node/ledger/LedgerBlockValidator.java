@@ -4,7 +4,6 @@ import com.google.protobuf.ByteString;
 import io.prosima.consensus.bft.BlockValidator;
 import io.prosima.consensus.execution.BlockExecutor;
 import io.prosima.consensus.execution.Refusal;
-import io.prosima.genesis.ValidatorSet;
 import io.prosima.proto.v1.Block;
 import io.prosima.proto.v1.BlockHeader;
 import io.prosima.proto.v1.CommitCertificate;
@@ -39,7 +38,6 @@ final class LedgerBlockValidator implements BlockValidator {
 
   private final LedgerCore core;
   private final TxAdmission admission;
-  private final ValidatorSet validators;
   private final Clock clock;
   private final Map<ByteString, BlockExecutor.Execution> executed = new HashMap<>();
   // The block object each kept execution came from, compared by identity.
@@ -51,7 +49,6 @@ final class LedgerBlockValidator implements BlockValidator {
     this.core = core;
     this.admission = admission;
     this.clock = clock;
-    this.validators = new ValidatorSet(core.genesis);
   }
 
   @Override
@@ -87,7 +84,7 @@ final class LedgerBlockValidator implements BlockValidator {
     if (!Arrays.equals(h.getStateHash().toByteArray(), stateBefore)) {
       return "state_hash does not match the state after the parent";
     }
-    if (validators.get(h.getProposer()).isEmpty()) {
+    if (core.validatorSets().at(height).get(h.getProposer()).isEmpty()) {
       return "proposer is not a validator";
     }
     String parent = checkParent(h, height, parentId);
@@ -158,7 +155,10 @@ final class LedgerBlockValidator implements BlockValidator {
     }
     String bad =
         BlockCodec.checkCommit(
-            core.genesis.getChainId(), parentId, h.getLastCommit(), validators.weights());
+            core.genesis.getChainId(),
+            parentId,
+            h.getLastCommit(),
+            core.validatorSets().at(height - 1).weights());
     return bad == null ? null : "last_commit: " + bad;
   }
 

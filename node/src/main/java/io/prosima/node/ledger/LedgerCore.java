@@ -1,8 +1,10 @@
 package io.prosima.node.ledger;
 
 import io.prosima.consensus.execution.BlockExecutor;
+import io.prosima.consensus.execution.LedgerView;
 import io.prosima.consensus.execution.StateHash;
 import io.prosima.consensus.mempool.Mempool;
+import io.prosima.genesis.ValidatorSets;
 import io.prosima.proto.v1.Genesis;
 import io.prosima.storage.LedgerStore;
 
@@ -21,6 +23,11 @@ public final class LedgerCore {
   final byte[] genesisStateHash;
   // Set once at wiring time, before any admission or block production starts.
   volatile LedgerEvents events = LedgerEvents.NONE;
+
+  /** The validator sets read at one committed height (state changes only at a commit). */
+  private record SetsAt(long height, ValidatorSets sets) {}
+
+  private volatile SetsAt setsAt;
 
   public LedgerCore(Genesis genesis, LedgerStore store, Mempool mempool) {
     this.genesis = genesis;
@@ -51,6 +58,22 @@ public final class LedgerCore {
     synchronized (lock) {
       return mempool.size();
     }
+  }
+
+  /**
+   * The validator sets as committed state has them: the genesis set and every change applied so
+   * far, including one not in force yet. The set of every height up to the tip + {@link
+   * ValidatorSets#ACTIVATION_DELAY_HEIGHTS} is final. Safe from any thread.
+   */
+  public ValidatorSets validatorSets() {
+    long tip = store.height();
+    SetsAt cached = setsAt;
+    if (cached == null || cached.height() != tip) {
+      // Read after the height: at worst a newer state under an older height, read again next time.
+      cached = new SetsAt(tip, new LedgerView(genesis, store::state).validatorSets());
+      setsAt = cached;
+    }
+    return cached.sets();
   }
 
   /** State hash after the last committed block (the genesis state hash before any). */

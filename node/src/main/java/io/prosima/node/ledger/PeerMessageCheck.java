@@ -2,15 +2,15 @@ package io.prosima.node.ledger;
 
 import com.google.protobuf.ByteString;
 import io.prosima.consensus.bft.Signing;
-import io.prosima.genesis.ValidatorSet;
+import io.prosima.genesis.ValidatorSets;
 import io.prosima.proto.v1.ConsensusMessage;
 
 /**
  * What a gossiped consensus message must pass before this node queues it and lets p2p relay it:
- * canonical bytes, this chain, a height near ours, a genesis validator as signer, and a signature
- * that verifies. Without it a neighbour could make every node relay forged or far-future messages
- * to everyone (the core would drop them only after the flood). The core still checks everything
- * that depends on its state (schedule, round, locks).
+ * canonical bytes, this chain, a height near ours, a validator of that height's set as signer, and
+ * a signature that verifies. Without it a neighbour could make every node relay forged or
+ * far-future messages to everyone (the core would drop them only after the flood). The core still
+ * checks everything that depends on its state (schedule, round, locks).
  */
 final class PeerMessageCheck {
   /** Messages for heights further above our tip are neither queued nor relayed. */
@@ -19,7 +19,7 @@ final class PeerMessageCheck {
   private PeerMessageCheck() {}
 
   /** Null when the message may be queued and relayed, else why not. */
-  static String check(ConsensusMessage m, String chainId, ValidatorSet validators, long tip) {
+  static String check(ConsensusMessage m, String chainId, ValidatorSets validators, long tip) {
     if (!Signing.isCanonical(m)) {
       return "carries unknown fields";
     }
@@ -50,7 +50,8 @@ final class PeerMessageCheck {
         || Long.compareUnsigned(height, tip + 1 + FUTURE_HEIGHTS_MAX) > 0) {
       return "is for height " + Long.toUnsignedString(height) + ", far from our tip " + tip;
     }
-    if (validators.get(signer).isEmpty() || !signed) {
+    // The set of the message's height (beyond the known heights: the newest set known).
+    if (validators.at(height).get(signer).isEmpty() || !signed) {
       return "is not signed by a validator";
     }
     boolean valid =

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnknownFieldSet;
 import io.prosima.genesis.GenesisBuilder;
-import io.prosima.genesis.ValidatorSet;
+import io.prosima.genesis.ValidatorSets;
 import io.prosima.proto.v1.ConsensusMessage;
 import io.prosima.proto.v1.KeyFile;
 import io.prosima.proto.v1.Vote;
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /** What a node takes (and so lets p2p relay) of the consensus messages neighbours gossip. */
 class PeerMessageCheckTest {
   private final GenesisBuilder.Result chain = chain();
-  private final ValidatorSet validators = new ValidatorSet(chain.genesis());
+  private final ValidatorSets validators = ValidatorSets.genesisOnly(chain.genesis());
   private final KeyFile v0 = chain.validatorKeys().get(0);
 
   private static GenesisBuilder.Result chain() {

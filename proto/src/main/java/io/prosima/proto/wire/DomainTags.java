@@ -14,6 +14,7 @@ public final class DomainTags {
   public static final String IDENTITY = "prosima/identity/v1";
   public static final String RECEIPT = "prosima/receipt/v1";
   public static final String MEMBER = "prosima/member/v1";
+  public static final String VALIDATOR_CHANGE = "prosima/validator-change/v1";
 
   private DomainTags() {}
 

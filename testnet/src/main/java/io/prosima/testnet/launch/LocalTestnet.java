@@ -308,33 +308,7 @@ public final class LocalTestnet {
     checkPortFree(i, "gRPC", grpcEndpoint(i));
     checkPortFree(i, "p2p", p2pEndpoint(i));
     checkPortFree(i, "metrics", metricsEndpoint(i));
-    List<String> command = new ArrayList<>();
-    command.add(javaExecutable());
-    command.add(HOME_MARKER + home);
-    command.addAll(jvmOptions);
-    // A node that ran out of memory in some thread must not limp on half-working: it exits, and
-    // its WAL and store bring it back consistent on restart.
-    command.add("-XX:+ExitOnOutOfMemoryError");
-    // Extra options for every node process (profiling, GC logs), split on spaces.
-    String extra = System.getenv(NODE_JAVA_OPTS_ENV);
-    if (extra != null && !extra.isBlank()) {
-      command.addAll(List.of(extra.trim().split("\\s+")));
-    }
-    String prosimaHome = System.getProperty("prosima.home");
-    if (prosimaHome != null) {
-      command.add("-Dprosima.home=" + prosimaHome);
-    }
-    command.addAll(
-        List.of(
-            "-cp",
-            classPath(),
-            NODE_MAIN,
-            "node",
-            "start",
-            "--home",
-            home.toString(),
-            "--metrics-listen",
-            metricsEndpoint(i)));
+    List<String> command = nodeCommand(home, metricsEndpoint(i));
     Path log = log(i);
     try {
       Files.writeString(
@@ -362,6 +336,57 @@ public final class LocalTestnet {
     } catch (IOException e) {
       throw new LaunchException(
           "cannot start " + validator(i).getName() + ": " + e.getMessage() + "; see " + log, e);
+    }
+  }
+
+  /** The command line of a node process over {@code home}. */
+  private List<String> nodeCommand(Path home, String metricsEndpoint) {
+    List<String> command = new ArrayList<>();
+    command.add(javaExecutable());
+    command.add(HOME_MARKER + home);
+    command.addAll(jvmOptions);
+    // A node that ran out of memory in some thread must not limp on half-working: it exits, and
+    // its WAL and store bring it back consistent on restart.
+    command.add("-XX:+ExitOnOutOfMemoryError");
+    // Extra options for every node process (profiling, GC logs), split on spaces.
+    String extra = System.getenv(NODE_JAVA_OPTS_ENV);
+    if (extra != null && !extra.isBlank()) {
+      command.addAll(List.of(extra.trim().split("\\s+")));
+    }
+    String prosimaHome = System.getProperty("prosima.home");
+    if (prosimaHome != null) {
+      command.add("-Dprosima.home=" + prosimaHome);
+    }
+    command.addAll(
+        List.of(
+            "-cp",
+            classPath(),
+            NODE_MAIN,
+            "node",
+            "start",
+            "--home",
+            home.toString(),
+            "--metrics-listen",
+            metricsEndpoint));
+    return command;
+  }
+
+  /**
+   * Starts the node of a validator that is not in genesis (one that joins on chain, issue 17) over
+   * its own {@code home} (genesis, its key and its join file), logging to home/node.log. The caller
+   * stops the returned process.
+   */
+  public synchronized Process startJoiner(Path home, String metricsEndpoint) {
+    Path log = home.resolve(LOG_FILE);
+    try {
+      return new ProcessBuilder(nodeCommand(home, metricsEndpoint))
+          .directory(home.toFile())
+          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+          .start();
+    } catch (IOException e) {
+      throw new LaunchException("cannot start the node in " + home + ": " + e.getMessage(), e);
     }
   }
 

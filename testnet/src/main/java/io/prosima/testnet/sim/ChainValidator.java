@@ -115,8 +115,8 @@ final class ChainValidator {
         return "client payload is not an image anchor";
       }
     } else if (weights.containsKey(tx.getSigner())) {
-      if (!tx.getPayload().hasEquivocationEvidence()) {
-        return "validator payload is not evidence";
+      if (!tx.getPayload().hasEquivocationEvidence() && !tx.getPayload().hasValidatorChange()) {
+        return "validator payload is neither evidence nor a validator change";
       }
     } else {
       return "unknown signer";

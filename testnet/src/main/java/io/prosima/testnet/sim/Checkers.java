@@ -3,12 +3,17 @@ package io.prosima.testnet.sim;
 import com.google.protobuf.ByteString;
 import io.prosima.consensus.bft.ProposerSchedule;
 import io.prosima.consensus.bft.Signing;
+import io.prosima.genesis.ValidatorChanges;
 import io.prosima.genesis.ValidatorSet;
+import io.prosima.genesis.ValidatorSets;
 import io.prosima.proto.v1.Block;
 import io.prosima.proto.v1.CommitCertificate;
 import io.prosima.proto.v1.CommittedBlock;
 import io.prosima.proto.v1.Evidence;
+import io.prosima.proto.v1.Genesis;
 import io.prosima.proto.v1.Transaction;
+import io.prosima.proto.v1.ValidatorEpoch;
+import io.prosima.proto.v1.ValidatorHistory;
 import io.prosima.proto.wire.BlockCodec;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,8 +31,17 @@ import java.util.Set;
 final class Checkers {
   private final long seed;
   private final String chainId;
-  private final ValidatorSet validators;
-  private final ProposerSchedule schedule;
+  private final Genesis genesis;
+  // The validator sets of the decided chain: genesis, then each change decided (issue 17), by the
+  // ledger's own rule. Every node's certificates of a height are checked against the set in force.
+  private final ValidatorHistory.Builder history = ValidatorHistory.newBuilder();
+  private ValidatorSets sets;
+  private final Map<Long, ProposerSchedule> schedules = new HashMap<>();
+  // Validator changes an operator submitted (not clients' transactions).
+  private final Set<ByteString> operatorTxs = new java.util.HashSet<>();
+  // The key whose signature in a certificate of a height where it is a validator is looked for.
+  private ByteString watchedSigner;
+  private long watchedSignedAt = -1;
   private final Map<ByteString, Integer> validatorIndex;
   private final SimConfig config;
   private final Set<ByteString> signers;
@@ -62,18 +76,67 @@ final class Checkers {
   Checkers(
       SimConfig config,
       String chainId,
-      ValidatorSet validators,
+      Genesis genesis,
       Set<ByteString> signers,
       Map<ByteString, Integer> validatorIndex,
       TxCache txCache) {
     this.seed = config.seed();
     this.config = config;
     this.chainId = chainId;
-    this.validators = validators;
-    this.schedule = new ProposerSchedule(validators.weights());
+    this.genesis = genesis;
+    this.sets = ValidatorSets.genesisOnly(genesis);
     this.validatorIndex = validatorIndex;
     this.signers = signers;
     this.txCache = txCache;
+  }
+
+  /** An operator submitted a validator change (possibly more than once). */
+  void onOperatorTx(ByteString txHash) {
+    operatorTxs.add(txHash);
+  }
+
+  /** The validator sets of the decided chain so far. */
+  ValidatorSets sets() {
+    return sets;
+  }
+
+  /** Watch for {@code key} signing a commit certificate (a joined validator voting). */
+  void watchSigner(ByteString key) {
+    watchedSigner = key;
+  }
+
+  /** The first height whose decided certificate {@link #watchSigner}'s key signed; -1 if none. */
+  long watchedSignedAt() {
+    return watchedSignedAt;
+  }
+
+  private ProposerSchedule schedule(long height) {
+    var epoch = sets.epochAt(height);
+    return schedules.computeIfAbsent(
+        epoch.fromHeight(), k -> new ProposerSchedule(epoch.set().weights()));
+  }
+
+  /** A decided block's validator changes, applied by the ledger's rule to the decided sets. */
+  private void decideChanges(long height, Block block) {
+    for (Transaction tx : block.getTxsList()) {
+      if (!tx.getPayload().hasValidatorChange()) {
+        continue;
+      }
+      var r =
+          ValidatorChanges.apply(
+              genesis, sets.latest(), tx.getPayload().getValidatorChange().getBody());
+      if (!(r instanceof ValidatorChanges.Applied a)) {
+        fail("a decided validator change does not apply at height " + height + ": " + r);
+        return;
+      }
+      history.addEpochs(
+          ValidatorEpoch.newBuilder()
+              .setFromHeight(height + ValidatorSets.ACTIVATION_DELAY_HEIGHTS)
+              .setChangedAtHeight(height)
+              .addAllValidators(a.validators())
+              .addAllOverlay(a.overlay()));
+      sets = ValidatorSets.of(genesis, history.build());
+    }
   }
 
   /** A client submitted {@code tx} to {@code instance}. */
@@ -106,6 +169,7 @@ final class Checkers {
       fail(
           "node " + n.instance + " committed height " + height + " after " + n.acknowledged.size());
     }
+    ValidatorSet validators = sets.at(height);
     String bad = BlockCodec.checkCommit(chainId, id.toByteArray(), cert, validators.weights());
     if (bad != null) {
       fail("certificate of height " + height + " refused: " + bad);
@@ -124,7 +188,7 @@ final class Checkers {
     }
     boolean scheduled = false;
     for (int r = 0; r <= cert.getRound() && !scheduled; r++) {
-      scheduled = schedule.proposer(height, r).equals(block.getHeader().getProposer());
+      scheduled = schedule(height).proposer(height, r).equals(block.getHeader().getProposer());
     }
     if (!scheduled) {
       fail("block at " + height + " was built by a validator never scheduled to propose it");
@@ -135,6 +199,14 @@ final class Checkers {
       fail("agreement violated at height " + height + " by node " + n.instance);
     }
     if (first == null) {
+      decideChanges(height, block);
+      if (watchedSignedAt < 0
+          && watchedSigner != null
+          && validators.get(watchedSigner).isPresent()
+          && cert.getSignaturesList().stream()
+              .anyMatch(sig -> sig.getValidator().equals(watchedSigner))) {
+        watchedSignedAt = height;
+      }
       for (Transaction tx : block.getTxsList()) {
         if (!tx.getPayload().hasEquivocationEvidence()) {
           txsCommitted++; // clients' transactions; evidence is the validators'
@@ -150,6 +222,10 @@ final class Checkers {
     for (Transaction tx : block.getTxsList()) {
       ByteString hash = txCache.hash(tx);
       Integer to = submitted.get(hash);
+      if (to == null && operatorTxs.contains(hash)) {
+        mine.put(hash, height); // a validator change (checked against the set by ChainValidator)
+        continue;
+      }
       if (to == null && tx.getPayload().hasEquivocationEvidence()) {
         // Signed by a validator (checked above); it must accuse a Byzantine one.
         onEvidence(n, tx.getPayload().getEquivocationEvidence().getEvidence(), false);
@@ -239,7 +315,7 @@ final class Checkers {
               + n.instance);
     }
     Integer accused = validatorIndex.get(a.getValidator());
-    if (accused == null || !config.isByzantine(accused)) {
+    if (accused == null || accused >= config.weights().length || !config.isByzantine(accused)) {
       fail("honest validator " + accused + " double-signed (evidence found by " + n.instance + ")");
     }
   }

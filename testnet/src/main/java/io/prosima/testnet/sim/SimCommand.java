@@ -33,12 +33,19 @@ public final class SimCommand implements Runnable {
     @Option(names = "--start", defaultValue = "1000000", description = "First seed.")
     long start;
 
+    @Option(
+        names = "--membership",
+        description =
+            "Also change the validator set in each run: a validator joins (syncs from genesis,"
+                + " then votes) and one leaves, by approved change transactions.")
+    boolean membership;
+
     @Override
     public Integer call() {
       if (seeds < 1 || start < 0) {
         throw new CliException("need --seeds >= 1 and --start >= 0");
       }
-      return SimSoak.soak(start, seeds, System.out) ? 0 : 1;
+      return SimSoak.soak(start, seeds, membership, System.out) ? 0 : 1;
     }
   }
 

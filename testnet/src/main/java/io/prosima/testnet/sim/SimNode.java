@@ -60,6 +60,9 @@ final class SimNode {
   int incarnation;
   boolean crashPending;
 
+  /** False for a joining validator's node until its site starts it (issue 17). */
+  boolean launched = true;
+
   /** How long the pending crash keeps the node down. */
   long downMs;
 

@@ -26,14 +26,29 @@ public final class SimSoak {
    * it (with its seed).
    */
   public static boolean soak(long start, long seeds, PrintStream out) {
+    return soak(start, seeds, false, out);
+  }
+
+  /**
+   * As {@link #soak(long, long, PrintStream)}; with {@code membership}, each seed whose scenario
+   * allows it also has a validator join and one leave (issue 17).
+   */
+  public static boolean soak(long start, long seeds, boolean membership, PrintStream out) {
     if (seeds < 0) {
       throw new IllegalArgumentException("seeds must not be negative");
     }
     long txsSubmitted = 0;
     long txsCommitted = 0;
+    long runsWithChanges = 0;
+    long changesDecided = 0;
     for (long seed = start; seed < start + seeds; seed++) {
       try {
-        SimResult r = new Simulation(Scenarios.forSeed(seed)).run();
+        Simulation sim = new Simulation(Scenarios.forSeed(seed), membership);
+        SimResult r = sim.run();
+        if (sim.changesValidators()) {
+          runsWithChanges++;
+          changesDecided += sim.changesDecided();
+        }
         txsSubmitted += r.txsSubmitted();
         txsCommitted += r.txsCommitted();
       } catch (SimulationFailure e) {
@@ -62,6 +77,12 @@ public final class SimSoak {
             + txsSubmitted
             + ", committed "
             + txsCommitted
+            + (membership
+                ? ", runs with validator changes "
+                    + runsWithChanges
+                    + ", changes decided "
+                    + changesDecided
+                : "")
             + ")");
     return true;
   }

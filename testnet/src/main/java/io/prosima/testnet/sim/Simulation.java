@@ -5,7 +5,8 @@ import io.prosima.consensus.bft.BftConfig;
 import io.prosima.consensus.bft.Event;
 import io.prosima.consensus.mempool.Mempool;
 import io.prosima.genesis.OverlayTopology;
-import io.prosima.genesis.ValidatorSet;
+import io.prosima.genesis.ValidatorChanges;
+import io.prosima.node.ValidatorOverlay;
 import io.prosima.node.ledger.ConsensusReplica;
 import io.prosima.node.ledger.GossipIntake;
 import io.prosima.node.ledger.LedgerCore;
@@ -21,6 +22,8 @@ import io.prosima.proto.v1.Evidence;
 import io.prosima.proto.v1.Genesis;
 import io.prosima.proto.v1.Gossip;
 import io.prosima.proto.v1.GossipBody;
+import io.prosima.proto.v1.KeyFile;
+import io.prosima.proto.v1.Payload;
 import io.prosima.proto.v1.PeerFrame;
 import io.prosima.proto.v1.PeerStatus;
 import io.prosima.proto.v1.SyncRequest;
@@ -30,6 +33,9 @@ import io.prosima.proto.v1.TxAnnounce;
 import io.prosima.proto.v1.TxFetch;
 import io.prosima.proto.v1.TxFetched;
 import io.prosima.proto.v1.Validator;
+import io.prosima.proto.v1.ValidatorChange;
+import io.prosima.proto.v1.ValidatorChangeBody;
+import io.prosima.proto.wire.TxCodec;
 import io.prosima.proto.wire.WireLimits;
 import io.prosima.storage.RocksDbLedgerStore;
 import io.prosima.storage.StorageException;
@@ -109,6 +115,9 @@ public final class Simulation {
 
   private record Submit() implements SimEvent {}
 
+  /** The operator submits validator change {@code sequence} (again, until it is decided). */
+  private record SubmitChange(int sequence) implements SimEvent {}
+
   private record Scheduled(long timeMs, long seq, SimEvent event) {}
 
   private final SimConfig config;
@@ -146,15 +155,29 @@ public final class Simulation {
   private long txBodiesRelayed;
   private long compactProposalsSent;
   private long fullProposalsSent;
+  // Validator changes of this run (issue 17), or null.
+  private final Membership membership;
+  private SimNode joiner;
+  private final Map<Integer, Transaction> changeTxs = new HashMap<>();
+
+  /** Retry interval of an operator's validator change until it is decided. */
+  static final long CHANGE_RESUBMIT_MS = 300;
 
   public Simulation(SimConfig config) {
+    this(config, false);
+  }
+
+  /**
+   * @param membership whether a validator joins and one leaves during the run (when the seed's
+   *     scenario allows it, see {@link Membership#plan})
+   */
+  public Simulation(SimConfig config, boolean membership) {
     this.config = config;
     this.rng = new SplittableRandom(config.seed());
     this.clientRng = rng.split();
     this.chain = SimGenesis.build(config.weights());
     this.genesis = chain.genesis();
     this.clients = new SimClients(CHAIN_ID, chain.clientKeys());
-    ValidatorSet validators = new ValidatorSet(genesis);
     for (int i = 0; i < config.weights().length; i++) {
       ByteString pk = genesis.getValidators(i).getPublicKey();
       validatorIndex.put(pk, i);
@@ -163,7 +186,7 @@ public final class Simulation {
       }
     }
     this.checkers =
-        new Checkers(config, CHAIN_ID, validators, clients.signers(), validatorIndex, txCache);
+        new Checkers(config, CHAIN_ID, genesis, clients.signers(), validatorIndex, txCache);
     for (int i = 0; i < config.weights().length; i++) {
       ByzantineMode mode = config.byzantine()[i];
       int twins = mode.twins() ? 2 : 1;
@@ -176,6 +199,152 @@ public final class Simulation {
       }
     }
     wireOverlay();
+    this.membership = membership ? Membership.plan(config, genesis, config.seed()) : null;
+    if (this.membership != null) {
+      int v = genesis.getValidatorsCount();
+      KeyFile key = this.membership.joinerKey();
+      validatorIndex.put(key.getEd25519PublicKey(), v);
+      honestKeys.add(key.getEd25519PublicKey());
+      joiner = new SimNode(nodes.size(), v, key, ByzantineMode.HONEST, 0, 1, 0);
+      joiner.launched = false;
+      nodes.add(joiner);
+      checkers.watchSigner(key.getEd25519PublicKey());
+    }
+  }
+
+  /** Whether this run changes its validator set. */
+  public boolean changesValidators() {
+    return membership != null;
+  }
+
+  /** Validator changes decided in the run (after {@link #run}). */
+  public long changesDecided() {
+    return checkers.sets().changes();
+  }
+
+  /** Validators in the set in force at the last decided height (after {@link #run}). */
+  public int validatorsAtEnd() {
+    return checkers.sets().at(checkers.decidedHeights()).size();
+  }
+
+  /** The first decided height whose certificate the joined validator signed; -1 if none. */
+  public long joinerFirstSignedHeight() {
+    return checkers.watchedSignedAt();
+  }
+
+  /** Whether the run plans a leave as well as a join. */
+  public boolean plansLeave() {
+    return membership != null && membership.leaver() >= 0;
+  }
+
+  // ---- Validator changes (issue 17) ------------------------------------------------------------
+
+  /** The operator's change tx: signed by a validator, approved by every genesis validator. */
+  private Transaction changeTx(int sequence) {
+    ValidatorChangeBody body = sequence == 0 ? membership.join() : membership.leave();
+    ValidatorChange.Builder c = ValidatorChange.newBuilder().setBody(body);
+    for (KeyFile k : chain.validatorKeys()) {
+      c.addApprovals(ValidatorChanges.approve(CHAIN_ID, body, k));
+    }
+    KeyFile signer = chain.validatorKeys().get(0);
+    Transaction unsigned =
+        Transaction.newBuilder()
+            .setChainId(CHAIN_ID)
+            .setSigner(signer.getEd25519PublicKey())
+            .setNonce(1_000_000_000L + sequence)
+            .setExpiryHeight(5_000)
+            .setPayload(Payload.newBuilder().setValidatorChange(c))
+            .build();
+    return TxCodec.sign(
+        unsigned,
+        signer.getEd25519PrivateKey().toByteArray(),
+        signer.getEd25519PublicKey().toByteArray());
+  }
+
+  private void submitChange(int sequence) {
+    if (checkers.sets().changes() > sequence) {
+      return; // decided
+    }
+    if (sequence == 0 && !joiner.launched) {
+      // The joining site starts its node from genesis and its key, with the change that adds it.
+      joiner.launched = true;
+      restart(joiner);
+    }
+    if (sequence == 1 && checkers.sets().latest().fromHeight() > checkers.decidedHeights()) {
+      schedule(now + CHANGE_RESUBMIT_MS, new SubmitChange(sequence)); // the join is not in force
+      return;
+    }
+    Transaction tx = changeTxs.computeIfAbsent(sequence, this::changeTx);
+    checkers.onOperatorTx(txCache.hash(tx));
+    List<SimNode> up = new ArrayList<>();
+    for (SimNode n : nodes) {
+      if (n.honest() && n.up() && n != joiner) {
+        up.add(n);
+      }
+    }
+    if (!up.isEmpty()) {
+      SimNode n = up.get(clientRng.nextInt(up.size()));
+      run(n, () -> n.admission.admit(List.of(tx), n.admission.hashAll(List.of(tx))));
+    }
+    schedule(now + CHANGE_RESUBMIT_MS, new SubmitChange(sequence));
+  }
+
+  /**
+   * Whether {@code n} left the set: the planned leaver, once its removal is decided and in force.
+   */
+  private boolean left(SimNode n) {
+    return membership != null
+        && n.validator == membership.leaver()
+        && checkers.sets().changes() >= 2
+        && checkers.decidedHeights() >= checkers.sets().latest().fromHeight();
+  }
+
+  /** Whether the planned changes are decided, in force, and the joiner signed a certificate. */
+  private boolean membershipDone() {
+    if (membership == null) {
+      return true;
+    }
+    int planned = membership.leaver() >= 0 ? 2 : 1;
+    return checkers.sets().changes() >= planned
+        && checkers.decidedHeights() >= checkers.sets().latest().fromHeight()
+        && checkers.watchedSignedAt() > 0;
+  }
+
+  /**
+   * The node's links as its own committed state has them: its neighbours in every set in force at
+   * its next height or later (so a joiner's links open when the change commits, before it votes,
+   * and a leaver's close once its removal is in force). A joiner whose node has not learned its
+   * change yet links as the change names (what its operator configured). As mutual TLS would,
+   * {@link #deliver} drops frames from instances the receiver does not link to.
+   */
+  private void refreshNeighbours(SimNode n) {
+    if (membership == null || !n.up()) {
+      return;
+    }
+    // The node's own rule (ValidatorOverlay), over the node's committed sets.
+    var wanted =
+        ValidatorOverlay.neighbours(
+            n.core.validatorSets(),
+            n.store.height() + 1,
+            n.key.getEd25519PublicKey(),
+            n == joiner
+                ? java.util.Optional.of(
+                    ValidatorChange.newBuilder().setBody(membership.join()).build())
+                : java.util.Optional.empty());
+    List<Integer> links = new ArrayList<>();
+    for (ByteString key : wanted.keySet()) {
+      Integer v = validatorIndex.get(key);
+      for (SimNode m : nodes) {
+        if (v != null && m.validator == v) {
+          links.add(m.instance);
+        }
+      }
+    }
+    links.sort(Integer::compare);
+    if (!links.equals(n.neighbours)) {
+      n.neighbours.clear();
+      n.neighbours.addAll(links);
+    }
   }
 
   /**
@@ -232,8 +401,16 @@ public final class Simulation {
   private SimResult runToEnd() {
     scheduleFaults();
     scheduleSubmit();
+    if (membership != null) {
+      schedule(membership.joinAtMs(), new SubmitChange(0));
+      if (membership.leaver() >= 0) {
+        schedule(membership.leaveAtMs(), new SubmitChange(1));
+      }
+    }
     for (SimNode n : nodes) {
-      restart(n);
+      if (n.launched) {
+        restart(n);
+      }
     }
     long endMs = config.faultsEndMs() + config.livenessWindowMs();
     int events = 0;
@@ -299,10 +476,13 @@ public final class Simulation {
   }
 
   private boolean done() {
-    if (faultsActive) {
+    if (faultsActive || !membershipDone()) {
       return false;
     }
     for (SimNode n : nodes) {
+      if (left(n)) {
+        continue; // it no longer votes, and its links are closed: it stops where it left
+      }
       if (n.honest()
           && (n.height() < config.targetHeights()
               || n.height() < livenessBaseline[n.instance] + config.livenessHeights())) {
@@ -454,7 +634,7 @@ public final class Simulation {
       }
     } else if (e instanceof Restart r) {
       SimNode n = nodes.get(r.node);
-      if (!n.up()) {
+      if (!n.up() && n.launched) {
         restart(n);
       }
     } else if (e instanceof PartitionStart p) {
@@ -463,13 +643,15 @@ public final class Simulation {
       partition = null;
     } else if (e instanceof Submit) {
       submit();
+    } else if (e instanceof SubmitChange c) {
+      submitChange(c.sequence());
     } else if (e instanceof FaultsEnd) {
       faultsActive = false;
       partition = null;
       livenessBaseline = new long[nodes.size()];
       for (SimNode n : nodes) {
         n.crashPending = false; // no crash once faults end
-        if (!n.up()) {
+        if (!n.up() && n.launched) {
           restart(n);
         }
         livenessBaseline[n.instance] = n.height();
@@ -527,6 +709,7 @@ public final class Simulation {
     }
     n.acknowledged.clear();
     n.acknowledged.addAll(n.durableChain());
+    refreshNeighbours(n);
     run(n, () -> n.replica.start(localNanos(n)));
     if (n.up()) {
       schedule(afterLocal(n, STATUS_INTERVAL_MS), new Status(n.instance, n.incarnation));
@@ -610,6 +793,7 @@ public final class Simulation {
       return;
     }
     observeCommits(n);
+    refreshNeighbours(n);
     long wake = n.replica.nextWakeNanos();
     if (wake != n.wakeAtNanos) {
       n.wakeAtNanos = wake;
@@ -714,6 +898,9 @@ public final class Simulation {
     }
     if (n.mode == ByzantineMode.NEVER_READS) {
       return;
+    }
+    if (membership != null && !n.neighbours.contains(d.from)) {
+      return; // mutual TLS refuses a key that is not (or no longer) a neighbour
     }
     PeerFrame f = (PeerFrame) d.frame;
     switch (f.getKindCase()) {
