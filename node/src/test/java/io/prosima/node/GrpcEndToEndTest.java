@@ -88,11 +88,13 @@ class GrpcEndToEndTest {
             .submit(SubmitRequest.newBuilder().setTx(tx).setWaitForCommit(true).build());
     assertTrue(r.getAccepted(), r.getMessage());
     assertTrue(r.getCommitted());
-    assertEquals(1, r.getHeight());
+    // Height 1 unless the node committed an empty block first (it can, on a loaded machine).
+    assertTrue(r.getHeight() >= 1, "height " + r.getHeight());
 
     TxResponse got =
         auditor.query().getTx(GetTxRequest.newBuilder().setTxHash(r.getTxHash()).build());
     assertEquals(tx, got.getTx());
+    assertEquals(r.getHeight(), got.getHeader().getHeight());
     assertNull(TxProofVerifier.check(got, chain.genesis()));
 
     // Any tampering is caught offline.

@@ -146,7 +146,8 @@ class ClientLimitsTest {
         Thread.sleep(10);
       }
       assertEquals(null, reader.error.get(), "a reading subscriber is not refused");
-      assertEquals(3, reader.sent.get(), "a reading subscriber gets every block");
+      // At least the 3 committed before it subscribed (an empty block may have followed since).
+      assertTrue(reader.sent.get() >= 3, "a reading subscriber gets every block: " + reader.sent);
       reader.cancelled = true;
     } finally {
       threads.shutdownNow();
