@@ -13,6 +13,7 @@ import ai.djl.translate.TranslateException;
 import io.prosima.imaging.engine.TensorFlowBootstrap;
 import io.prosima.imaging.io.GrayImage;
 import io.prosima.imaging.model.AnchoredModel;
+import io.prosima.imaging.model.ImageReconstructor;
 import io.prosima.imaging.model.ModelExport;
 import io.prosima.imaging.model.Networks;
 import io.prosima.imaging.tiling.QuantizedLatent;
@@ -99,19 +100,8 @@ public final class TileInpainter implements AutoCloseable {
       throw new IllegalArgumentException(
           "image is " + image.width() + "x" + image.height() + ", lost tiles are of another grid");
     }
-    if (latents.size() != grid.tileCount()) {
-      throw new IllegalArgumentException(
-          "image has " + grid.tileCount() + " tiles but " + latents.size() + " latents were given");
-    }
     int d = Networks.EMBEDDING_DIM;
-    float[] z = new float[grid.tileCount() * d];
-    for (int i = 0; i < latents.size(); i++) {
-      if (latents.get(i).length != d) {
-        throw new IllegalArgumentException(
-            "latent " + i + " has " + latents.get(i).length + " values, expected " + d);
-      }
-      System.arraycopy(latents.get(i), 0, z, i * d, d);
-    }
+    float[] z = ImageReconstructor.flattenLatents(grid.tileCount(), latents);
     GrayImage filled = lost.harmonicPadded(image);
     boolean[] maskBits = lost.paddedMask();
     float[] mask = new float[maskBits.length];

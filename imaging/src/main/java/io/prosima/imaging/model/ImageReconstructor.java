@@ -154,16 +154,17 @@ public final class ImageReconstructor implements AutoCloseable {
     return reconstructWithLatents(image, z);
   }
 
-  /** Reconstructs with raw (float) latents; all zeros means "unconditioned". */
-  public synchronized GrayImage reconstructWithLatents(GrayImage image, List<float[]> latents)
-      throws IOException {
-    TileGrid grid = TileGrid.of(image);
-    if (latents.size() != grid.tileCount()) {
+  /**
+   * One tile's latent after another, in tile order, as the generator's z input; refused unless
+   * there is one latent of {@link Networks#EMBEDDING_DIM} values per tile.
+   */
+  public static float[] flattenLatents(int tiles, List<float[]> latents) {
+    if (latents.size() != tiles) {
       throw new IllegalArgumentException(
-          "image has " + grid.tileCount() + " tiles but " + latents.size() + " latents were given");
+          "image has " + tiles + " tiles but " + latents.size() + " latents were given");
     }
     int d = Networks.EMBEDDING_DIM;
-    float[] z = new float[grid.tileCount() * d];
+    float[] z = new float[tiles * d];
     for (int i = 0; i < latents.size(); i++) {
       if (latents.get(i).length != d) {
         throw new IllegalArgumentException(
@@ -171,6 +172,15 @@ public final class ImageReconstructor implements AutoCloseable {
       }
       System.arraycopy(latents.get(i), 0, z, i * d, d);
     }
+    return z;
+  }
+
+  /** Reconstructs with raw (float) latents; all zeros means "unconditioned". */
+  public synchronized GrayImage reconstructWithLatents(GrayImage image, List<float[]> latents)
+      throws IOException {
+    TileGrid grid = TileGrid.of(image);
+    int d = Networks.EMBEDDING_DIM;
+    float[] z = flattenLatents(grid.tileCount(), latents);
     GrayImage padded = grid.pad(image);
     try (NDManager m = generator.getNDManager().newSubManager()) {
       NDArray x =
