@@ -77,6 +77,12 @@ public interface LedgerStore extends AutoCloseable {
    */
   void saveSignedVotes(SignedVoteRecordData record) throws StorageException;
 
+  /**
+   * Bytes handed to the database for writing since open (blocks, indexes, state, the consensus
+   * WAL), before its own write amplification: a figure for benchmarks and metrics.
+   */
+  long bytesWritten();
+
   @Override
   void close();
 }

@@ -2,6 +2,7 @@ package io.prosima.storage;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.prosima.proto.v1.Block;
 import io.prosima.proto.v1.CommittedBlock;
 import io.prosima.proto.v1.SignedVoteRecordData;
 import io.prosima.proto.v1.Transaction;
@@ -52,7 +53,9 @@ public final class RocksDbLedgerStore implements LedgerStore {
           "tx_bodies",
           // height -> header, certificate and tx hashes (BlockTxIndexRecord), so a tx's inclusion
           // proof is answered without parsing its block.
-          "block_tx_index");
+          "block_tx_index",
+          // block id -> block, for the signed-vote record's proposal and lock (VoteRecordBlocks).
+          "vote_blocks");
 
   static {
     RocksDB.loadLibrary();
@@ -72,6 +75,7 @@ public final class RocksDbLedgerStore implements LedgerStore {
   private final ColumnFamilyHandle state;
   private final ColumnFamilyHandle txBodies;
   private final ColumnFamilyHandle blockTxIndex;
+  private final ColumnFamilyHandle voteBlocks;
   private final WriteOptions syncWrite;
   private final RocksDbFragmentStore fragments;
 
@@ -79,6 +83,13 @@ public final class RocksDbLedgerStore implements LedgerStore {
   // whole block (up to block_bytes_max), and tests check that they do not.
   private final java.util.concurrent.atomic.AtomicLong blocksParsed =
       new java.util.concurrent.atomic.AtomicLong();
+
+  // What this store handed RocksDB to write (batch data sizes), for the node's metrics.
+  private final java.util.concurrent.atomic.AtomicLong bytesWritten =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  // Ids of the blocks in vote_blocks; guarded by this object's lock.
+  private java.util.Set<ByteString> voteBlockIds;
 
   // The tip is read on every query; it changes only in commit(), under this object's lock.
   private volatile Tip tip;
@@ -128,6 +139,8 @@ public final class RocksDbLedgerStore implements LedgerStore {
     this.fragments = new RocksDbFragmentStore(db, handles.get(7), syncWrite);
     this.txBodies = handles.get(8);
     this.blockTxIndex = handles.get(9);
+    this.voteBlocks = handles.get(10);
+    this.voteBlockIds = readVoteBlockIds();
     this.tip = readTip();
   }
 
@@ -248,10 +261,57 @@ public final class RocksDbLedgerStore implements LedgerStore {
       throw new StorageCorruptionException("storage corruption: unparsable block in " + where, e);
     }
     var header = block.getBlock().getHeader();
-    if (header.getHeight() != height || header.getTxCount() != block.getBlock().getTxsCount()) {
+    if (header.getHeight() != height) {
       throw new StorageCorruptionException("storage corruption: block header mismatch in " + where);
     }
+    if (header.getTxCount() != block.getBlock().getTxsCount()) {
+      if (block.getBlock().getTxsCount() != 0) {
+        throw new StorageCorruptionException(
+            "storage corruption: block header mismatch in " + where);
+      }
+      block = withTxs(block, height, where);
+    }
     return Optional.of(block);
+  }
+
+  /** A committed block as stored: its transactions are kept once, in tx_bodies. */
+  private static CommittedBlock withoutTxs(CommittedBlock committed) {
+    CommittedBlock.Builder b = committed.toBuilder();
+    b.getBlockBuilder().clearTxs();
+    return b.build();
+  }
+
+  /** Puts back the transactions of a block stored without them, in block order. */
+  private CommittedBlock withTxs(CommittedBlock stored, long height, String where) {
+    byte[] rawIndex = get(blockTxIndex, u64(height), "block_tx_index at height " + height);
+    if (rawIndex == null) {
+      throw new StorageCorruptionException("storage corruption: no tx index for " + where);
+    }
+    List<byte[]> hashes = BlockTxIndexRecord.decode(rawIndex, height, where).txHashes();
+    if (hashes.size() != stored.getBlock().getHeader().getTxCount()) {
+      throw new StorageCorruptionException("storage corruption: tx index mismatch in " + where);
+    }
+    List<byte[]> bodies;
+    try {
+      bodies = db.multiGetAsList(java.util.Collections.nCopies(hashes.size(), txBodies), hashes);
+    } catch (RocksDBException e) {
+      throw new StorageCorruptionException(
+          "storage read failed in tx_bodies: " + e.getMessage(), e);
+    }
+    CommittedBlock.Builder b = stored.toBuilder();
+    Block.Builder block = b.getBlockBuilder();
+    for (byte[] raw : bodies) {
+      if (raw == null) {
+        throw new StorageCorruptionException(
+            "storage corruption: a tx of " + where + " is missing");
+      }
+      try {
+        block.addTxs(Transaction.parseFrom(Checksummed.unwrap(raw, "tx_bodies")));
+      } catch (InvalidProtocolBufferException e) {
+        throw new StorageCorruptionException("storage corruption: unparsable tx in tx_bodies", e);
+      }
+    }
+    return b.build();
   }
 
   /** Whole blocks parsed since the store opened (for metrics and tests). */
@@ -429,7 +489,8 @@ public final class RocksDbLedgerStore implements LedgerStore {
     }
     long height = header.getHeight();
     try (WriteBatch batch = new WriteBatch()) {
-      batch.put(blocks, u64(height), Checksummed.wrap(Canonical.bytes(committed)));
+      // The block without its txs: they are in tx_bodies, found through block_tx_index.
+      batch.put(blocks, u64(height), Checksummed.wrap(Canonical.bytes(withoutTxs(committed))));
       batch.put(blockIds, blockId, Checksummed.wrap(u64(height)));
       batch.put(
           blockTxIndex,
@@ -470,6 +531,7 @@ public final class RocksDbLedgerStore implements LedgerStore {
               .array();
       batch.put(meta, TIP_KEY, Checksummed.wrap(tipRecord));
       db.write(syncWrite, batch);
+      bytesWritten.addAndGet(batch.getDataSize());
     } catch (RocksDBException e) {
       throw new StorageException("commit of height " + height + " failed: " + e.getMessage(), e);
     }
@@ -487,20 +549,74 @@ public final class RocksDbLedgerStore implements LedgerStore {
     if (raw == null) {
       return Optional.empty();
     }
+    SignedVoteRecordData written;
     try {
-      return Optional.of(SignedVoteRecordData.parseFrom(raw));
+      written = SignedVoteRecordData.parseFrom(raw);
     } catch (InvalidProtocolBufferException e) {
       throw new StorageCorruptionException("storage corruption: unreadable signed-vote record");
     }
+    return Optional.of(VoteRecordBlocks.restore(written, this::voteBlock));
   }
 
+  private Block voteBlock(ByteString id) {
+    byte[] raw = get(voteBlocks, id.toByteArray(), "vote_blocks");
+    if (raw == null) {
+      return null;
+    }
+    try {
+      return Block.parseFrom(raw);
+    } catch (InvalidProtocolBufferException e) {
+      throw new StorageCorruptionException("storage corruption: unreadable signed-vote block");
+    }
+  }
+
+  /**
+   * Writes the record without its blocks and, in the same synced batch, each block it names that is
+   * not stored yet; blocks it no longer names are deleted (see {@link VoteRecordBlocks}).
+   */
   @Override
   public synchronized void saveSignedVotes(SignedVoteRecordData record) throws StorageException {
-    try {
-      db.put(meta, syncWrite, SIGNED_VOTES_KEY, Checksummed.wrap(record.toByteArray()));
+    Map<ByteString, Block> named = VoteRecordBlocks.blocksOf(record);
+    try (WriteBatch batch = new WriteBatch()) {
+      for (Map.Entry<ByteString, Block> b : named.entrySet()) {
+        if (!voteBlockIds.contains(b.getKey())) {
+          batch.put(
+              voteBlocks, b.getKey().toByteArray(), Checksummed.wrap(b.getValue().toByteArray()));
+        }
+      }
+      for (ByteString id : voteBlockIds) {
+        if (!named.containsKey(id)) {
+          batch.delete(voteBlocks, id.toByteArray());
+        }
+      }
+      batch.put(
+          meta, SIGNED_VOTES_KEY, Checksummed.wrap(VoteRecordBlocks.strip(record).toByteArray()));
+      db.write(syncWrite, batch);
+      bytesWritten.addAndGet(batch.getDataSize());
     } catch (RocksDBException e) {
       throw new StorageException("cannot write the signed-vote record: " + e.getMessage(), e);
     }
+    voteBlockIds = java.util.Set.copyOf(named.keySet());
+  }
+
+  private java.util.Set<ByteString> readVoteBlockIds() {
+    java.util.Set<ByteString> ids = new java.util.HashSet<>();
+    try (RocksIterator it = db.newIterator(voteBlocks)) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        ids.add(ByteString.copyFrom(it.key()));
+      }
+    }
+    return ids;
+  }
+
+  /** Blocks kept for the signed-vote record (tests: old ones must be deleted). */
+  synchronized int voteBlockCount() {
+    return readVoteBlockIds().size();
+  }
+
+  @Override
+  public long bytesWritten() {
+    return bytesWritten.get();
   }
 
   /**

@@ -294,6 +294,67 @@ class RocksDbLedgerStoreTest {
     }
   }
 
+  private static Block blockOf(long height, int txs) {
+    List<Transaction> list = new ArrayList<>();
+    for (int i = 0; i < txs; i++) {
+      list.add(tx(SIGNER_A, height * 1000 + i, "img-" + "x".repeat(200) + i));
+    }
+    BlockHeader header =
+        BlockHeader.newBuilder()
+            .setChainId("test")
+            .setHeight(height)
+            .setTxRoot(ByteString.copyFrom(BlockCodec.txRoot(list)))
+            .setTxCount(txs)
+            .build();
+    return Block.newBuilder().setHeader(header).addAllTxs(list).build();
+  }
+
+  @Test
+  void theSignedVoteRecordWritesEachOfItsBlocksOnceAndReadsThemBack() throws Exception {
+    Block proposed = blockOf(7, 50);
+    Block locked = blockOf(8, 50);
+    int blockBytes = proposed.getSerializedSize();
+    var proposal =
+        io.prosima.proto.v1.Proposal.newBuilder().setHeight(7).setRound(0).setBlock(proposed);
+    var prevote = io.prosima.proto.v1.SignedVoteRecordData.newBuilder().setLastProposal(proposal);
+    var withLock =
+        prevote
+            .clone()
+            .setLastPrecommit(io.prosima.proto.v1.Vote.newBuilder().setHeight(8).build())
+            .setLockBlock(locked)
+            .build();
+    var nextVote =
+        withLock.toBuilder()
+            .setLastPrevote(io.prosima.proto.v1.Vote.newBuilder().setHeight(9).build())
+            .build();
+    try (RocksDbLedgerStore store = RocksDbLedgerStore.open(dir)) {
+      long before = store.bytesWritten();
+      store.saveSignedVotes(withLock);
+      long first = store.bytesWritten() - before;
+      assertTrue(first > 2L * blockBytes, "both blocks written once: " + first);
+      store.saveSignedVotes(nextVote);
+      long second = store.bytesWritten() - before - first;
+      assertTrue(second < blockBytes / 10, "no block rewritten: " + second + " bytes");
+      assertEquals(nextVote, store.signedVotes().orElseThrow());
+    }
+    // A new lock replaces the old block; the proposal's block stays; both survive reopening.
+    Block relocked = blockOf(9, 3);
+    var third = nextVote.toBuilder().setLockBlock(relocked).build();
+    try (RocksDbLedgerStore store = RocksDbLedgerStore.open(dir)) {
+      assertEquals(nextVote, store.signedVotes().orElseThrow());
+      store.saveSignedVotes(third);
+      assertEquals(third, store.signedVotes().orElseThrow());
+    }
+    try (RocksDbLedgerStore store = RocksDbLedgerStore.open(dir)) {
+      assertEquals(third, store.signedVotes().orElseThrow());
+      assertEquals(2, countVoteBlocks(store));
+    }
+  }
+
+  private static int countVoteBlocks(RocksDbLedgerStore store) {
+    return store.voteBlockCount();
+  }
+
   private static byte[] height(long h) {
     return ByteBuffer.allocate(8).putLong(h).array();
   }
@@ -393,9 +454,9 @@ class RocksDbLedgerStoreTest {
   @Test
   void blocksCommittedBeforeTheBlockTxIndexExistedAreAnsweredFromTheBlock() throws Exception {
     List<BlockTxIndex> expected = commitThreeBlocks();
-    // A database written before block_tx_index existed has no such family: drop it. The store
-    // creates it again, empty, when it opens.
-    withRawDb(dir, (db, families) -> db.dropColumnFamily(families.get("block_tx_index")));
+    // A database written before block_tx_index existed has no such family, and its blocks hold
+    // their transactions: write them so and drop the family. The store creates it again, empty.
+    makeLegacy(dir);
     try (RocksDbLedgerStore store = RocksDbLedgerStore.open(dir)) {
       assertEquals(3, store.height());
       long parsed = store.blocksParsed();
@@ -411,6 +472,55 @@ class RocksDbLedgerStoreTest {
       parsed = store.blocksParsed();
       assertSameIndex(fourth, store.blockTxIndex(4).orElseThrow());
       assertEquals(parsed, store.blocksParsed());
+    }
+  }
+
+  /** Rewrites a closed store as written before block_tx_index: full blocks, no index. */
+  static void makeLegacy(Path dir) throws Exception {
+    List<CommittedBlock> full = new ArrayList<>();
+    try (RocksDbLedgerStore store = RocksDbLedgerStore.open(dir)) {
+      for (long h = 1; h <= store.height(); h++) {
+        full.add(store.block(h).orElseThrow());
+      }
+    }
+    withRawDb(
+        dir,
+        (db, families) -> {
+          for (CommittedBlock b : full) {
+            db.put(
+                families.get("blocks"),
+                height(b.getBlock().getHeader().getHeight()),
+                Checksummed.wrap(b.toByteArray()));
+          }
+          db.dropColumnFamily(families.get("block_tx_index"));
+        });
+  }
+
+  @Test
+  void aBlockIsStoredWithoutItsTransactionsAndReadBackWhole() throws Exception {
+    List<Transaction> txs = new ArrayList<>();
+    for (Transaction t : List.of(tx(SIGNER_A, 1, "img-1"), tx(SIGNER_B, 1, "img-2"))) {
+      var b = t.toBuilder();
+      b.getPayloadBuilder().getAccessLogBuilder().setAction("x".repeat(5000));
+      txs.add(b.build());
+    }
+    try (RocksDbLedgerStore store = RocksDbLedgerStore.open(dir)) {
+      long before = store.bytesWritten();
+      commit(store, txs, writes());
+      assertEquals(txs, store.block(1).orElseThrow().getBlock().getTxsList());
+      long written = store.bytesWritten() - before;
+      int txBytes = txs.get(0).getSerializedSize() + txs.get(1).getSerializedSize();
+      // Each tx once (tx_bodies), plus hashes, indexes and the header: not twice the tx bytes.
+      assertTrue(written < txBytes * 3 / 2, written + " bytes for " + txBytes + " of txs");
+    }
+    // A lost tx body is corruption, not a shorter block.
+    withRawDb(
+        dir, (db, families) -> db.delete(families.get("tx_bodies"), TxCodec.hash(txs.get(1))));
+    try (RocksDbLedgerStore store = RocksDbLedgerStore.open(dir)) {
+      assertThrows(StorageCorruptionException.class, () -> store.block(1));
+    } catch (StorageCorruptionException e) {
+      // Opening reads the tip's block, which may already report it.
+      assertTrue(e.getMessage().contains("missing"), e.getMessage());
     }
   }
 
@@ -430,7 +540,8 @@ class RocksDbLedgerStoreTest {
           "state",
           "fragments",
           "tx_bodies",
-          "block_tx_index");
+          "block_tx_index",
+          "vote_blocks");
 
   static void withRawDb(Path dir, RawDbAction action) throws Exception {
     List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();

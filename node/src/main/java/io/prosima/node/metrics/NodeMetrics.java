@@ -45,6 +45,11 @@ public final class NodeMetrics implements LedgerEvents, FragmentEvents, AutoClos
         .help("Transactions admitted and not yet committed")
         .callback(cb -> cb.call(core.mempoolSize()))
         .register(registry);
+    CounterWithCallback.builder()
+        .name("prosima_store_bytes_written_total")
+        .help("Bytes the ledger store handed RocksDB to write: blocks, indexes, state, vote record")
+        .callback(cb -> cb.call(core.store().bytesWritten()))
+        .register(registry);
     admitted =
         Counter.builder()
             .name("prosima_txs_admitted_total")

@@ -28,6 +28,7 @@ import io.prosima.proto.wire.BlockCodec;
 import io.prosima.proto.wire.MerkleTree;
 import io.prosima.storage.LedgerStore;
 import io.prosima.storage.RocksDbLedgerStore;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -210,9 +211,14 @@ class TxProofReadsTest {
   void aNodeOnADatabaseFromBeforeTheIndexAnswersTheSameFromItsBlocks() throws Exception {
     commitSomeBlocks();
     List<TxResponse> before = queryAll();
+    List<CommittedBlock> full = new ArrayList<>();
+    for (long h = 1; h <= store().height(); h++) {
+      full.add(store().block(h).orElseThrow());
+    }
     stop();
-    dropBlockTxIndex(
-        dir.resolve("validator-0").resolve(LedgerNode.DATA_DIR).resolve(LedgerNode.LEDGER_DIR));
+    makeLegacy(
+        dir.resolve("validator-0").resolve(LedgerNode.DATA_DIR).resolve(LedgerNode.LEDGER_DIR),
+        full);
     startNode();
 
     long parsed = store().blocksParsed();
@@ -235,8 +241,19 @@ class TxProofReadsTest {
     assertSameAsFromTheBlock(fresh);
   }
 
-  /** Makes a ledger look written before block_tx_index existed: the family is dropped. */
-  private static void dropBlockTxIndex(Path ledger) throws Exception {
+  /** The store's value layout: the bytes, then their CRC32C (4 bytes, big-endian). */
+  private static byte[] storedValue(CommittedBlock b) {
+    byte[] value = b.toByteArray();
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(value);
+    return ByteBuffer.allocate(value.length + 4).put(value).putInt((int) crc.getValue()).array();
+  }
+
+  /**
+   * Makes a ledger look written before block_tx_index existed: the family is dropped and each block
+   * is stored whole, with its transactions (as the store wrote blocks then).
+   */
+  private static void makeLegacy(Path ledger, List<CommittedBlock> full) throws Exception {
     List<byte[]> names;
     try (Options options = new Options()) {
       names = RocksDB.listColumnFamilies(options, ledger.toString());
@@ -250,8 +267,15 @@ class TxProofReadsTest {
         RocksDB db = RocksDB.open(options, ledger.toString(), descriptors, handles)) {
       try {
         for (int i = 0; i < names.size(); i++) {
-          if (new String(names.get(i), StandardCharsets.US_ASCII).equals("block_tx_index")) {
+          String name = new String(names.get(i), StandardCharsets.US_ASCII);
+          if (name.equals("block_tx_index")) {
             db.dropColumnFamily(handles.get(i));
+          }
+          if (name.equals("blocks")) {
+            for (CommittedBlock b : full) {
+              long h = b.getBlock().getHeader().getHeight();
+              db.put(handles.get(i), ByteBuffer.allocate(8).putLong(h).array(), storedValue(b));
+            }
           }
         }
       } finally {

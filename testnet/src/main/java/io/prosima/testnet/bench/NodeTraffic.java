@@ -25,7 +25,8 @@ final class NodeTraffic {
           "prosima_p2p_tx_gossip_dropped_total",
           "prosima_consensus_txs_fetch_asked_total",
           "prosima_consensus_txs_fetch_answered_total",
-          "prosima_txs_refused_total{code=\"REFUSAL_MEMPOOL_FULL\"}");
+          "prosima_txs_refused_total{code=\"REFUSAL_MEMPOOL_FULL\"}",
+          "prosima_store_bytes_written_total");
 
   private NodeTraffic() {}
 
@@ -34,7 +35,8 @@ final class NodeTraffic {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     out.println(
         "  per node: p2p MB sent/received, tx gossip dropped, txs fetched (asked for proposals /"
-            + " received in all fetch answers, relay included), client txs refused as busy");
+            + " received in all fetch answers, relay included), client txs refused as busy, MB the"
+            + " ledger store wrote");
     for (int i = 0; i < endpoints.size(); i++) {
       Map<String, Double> m;
       try {
@@ -47,14 +49,15 @@ final class NodeTraffic {
         return;
       }
       out.printf(
-          "  %s: %.0f/%.0f MB, %.0f dropped, fetched %.0f/%.0f, busy %.0f%n",
+          "  %s: %.0f/%.0f MB, %.0f dropped, fetched %.0f/%.0f, busy %.0f, stored %.0f MB%n",
           names.get(i),
           m.getOrDefault(SHOWN.get(0), 0.0) / 1e6,
           m.getOrDefault(SHOWN.get(1), 0.0) / 1e6,
           m.getOrDefault(SHOWN.get(2), 0.0),
           m.getOrDefault(SHOWN.get(3), 0.0),
           m.getOrDefault(SHOWN.get(4), 0.0),
-          m.getOrDefault(SHOWN.get(5), 0.0));
+          m.getOrDefault(SHOWN.get(5), 0.0),
+          m.getOrDefault(SHOWN.get(6), 0.0) / 1e6);
     }
   }
 

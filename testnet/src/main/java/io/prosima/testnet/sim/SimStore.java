@@ -133,4 +133,9 @@ final class SimStore implements LedgerStore {
   public void close() {
     store.close();
   }
+
+  @Override
+  public long bytesWritten() {
+    return store.bytesWritten();
+  }
 }
