@@ -253,6 +253,7 @@ public final class LedgerBenchmark {
     AtomicLong accepted = new AtomicLong();
     AtomicLong refused = new AtomicLong();
     AtomicLong busyRefusals = new AtomicLong();
+    AtomicLong connectionRetries = new AtomicLong();
     ConcurrentHashMap<String, Long> refusals = new ConcurrentHashMap<>();
     long cpuStart = processCpuNanos();
     long start = System.nanoTime();
@@ -269,6 +270,7 @@ public final class LedgerBenchmark {
                 Map<String, NodeClient> byNode = new HashMap<>();
                 long pause = BUSY_PAUSE_MS_MIN;
                 int sendTxs = options.batchTxs();
+                int failures = 0;
                 try {
                   for (int s = client; s < perSigner.size(); s += options.clients()) {
                     String address = addressOf(addresses, s);
@@ -280,10 +282,28 @@ public final class LedgerBenchmark {
                     List<Transaction> txs = perSigner.get(s);
                     for (int i = 0; i < txs.size(); ) {
                       List<Transaction> batch = txs.subList(i, Math.min(txs.size(), i + sendTxs));
-                      SubmitBatchResponse r =
-                          node.submit()
-                              .submitBatch(
-                                  SubmitBatchRequest.newBuilder().addAllTxs(batch).build());
+                      SubmitBatchResponse r;
+                      try {
+                        r =
+                            node.submit()
+                                .submitBatch(
+                                    SubmitBatchRequest.newBuilder().addAllTxs(batch).build());
+                        failures = 0;
+                      } catch (io.grpc.StatusRuntimeException e) {
+                        // An overloaded node may drop a connection or miss a TLS handshake
+                        // deadline: connect again and resend, as a client would, and say how
+                        // often. A node that stays unreachable ends the benchmark.
+                        if (!ConnectionRetry.transientFailure(e)
+                            || ++failures > ConnectionRetry.ATTEMPTS_MAX) {
+                          throw e;
+                        }
+                        connectionRetries.incrementAndGet();
+                        node.close();
+                        Thread.sleep(ConnectionRetry.PAUSE_MS);
+                        node = new NodeClient(address, signers.get(s), genesis);
+                        byNode.put(address, node);
+                        continue;
+                      }
                       // A busy node admits a prefix and refuses the rest as MEMPOOL_FULL: send
                       // the rest again after a pause, as a client should.
                       List<SubmitResponse> results = r.getResultsList();
@@ -353,12 +373,13 @@ public final class LedgerBenchmark {
         total, options.clients(), options.batchTxs());
     out.printf(
         "  admitted      %d txs (refused %d) in %.2f s = %.0f tx/s"
-            + " (%d refusals as busy, sent again)%n",
+            + " (%d refusals as busy, sent again; %d batches sent again on a new connection)%n",
         accepted.get(),
         refused.get(),
         admitSeconds,
         accepted.get() / admitSeconds,
-        busyRefusals.get());
+        busyRefusals.get(),
+        connectionRetries.get());
     out.printf(
         "  committed     %d txs in %d blocks, mempool empty after %.2f s = %.0f tx/s%n",
         accepted.get(), height - startHeight, commitSeconds, accepted.get() / commitSeconds);
