@@ -126,6 +126,22 @@ public final class LedgerView {
   }
 
   /**
+   * The grant that gives {@code grantee} rights on {@code image} now: not revoked, and wrapping the
+   * key of the image's current epoch. A grant of an earlier epoch wraps a retired key (a rekey
+   * retires the fragments it opens), so it gives no rights until the owner grants again. The one
+   * statement of this rule: the ledger's checks and the node's query and fragment authorisation all
+   * ask here.
+   */
+  public Optional<GrantRecord> liveGrant(ImageRecord image, ByteString grantee) {
+    return grant(image.getImageId(), grantee).filter(g -> g.getKeyEpoch() == image.getKeyEpoch());
+  }
+
+  /** The image's owner, or an identity holding a {@link #liveGrant}. */
+  public boolean ownerOrLiveGrantee(ImageRecord image, ByteString identity) {
+    return image.getOwner().equals(identity) || liveGrant(image, identity).isPresent();
+  }
+
+  /**
    * Whether the equivocation {@code vote} is part of (its validator, height, round and type) is
    * already recorded on chain.
    */

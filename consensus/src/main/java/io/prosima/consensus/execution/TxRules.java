@@ -224,22 +224,6 @@ public final class TxRules {
     return null;
   }
 
-  /** The owner, or an identity holding a live grant. */
-  private static boolean ownerOrGrantee(ImageRecord image, ByteString signer, LedgerView view) {
-    return image.getOwner().equals(signer) || liveGrant(image, signer, view);
-  }
-
-  /**
-   * A grant that was not revoked and wraps the key of the image's current epoch. A grant of an
-   * earlier epoch wraps a retired key (a rekey retires the fragments it opens), so it gives no
-   * rights until the owner grants again at the new epoch.
-   */
-  private static boolean liveGrant(ImageRecord image, ByteString grantee, LedgerView view) {
-    return view.grant(image.getImageId(), grantee)
-        .filter(g -> g.getKeyEpoch() == image.getKeyEpoch())
-        .isPresent();
-  }
-
   private static Refusal modelAnchor(ModelAnchor m, LedgerView view) {
     if (view.model(m.getModelId(), m.getVersion()).isPresent()) {
       return Refusal.of(
@@ -261,7 +245,7 @@ public final class TxRules {
     if (image.isEmpty()) {
       return notFound(r.getImageId());
     }
-    if (!ownerOrGrantee(image.get(), signer, view)) {
+    if (!view.ownerOrLiveGrantee(image.get(), signer)) {
       return Refusal.of(
           REFUSAL_NOT_OWNER, "only the image's owner or a grantee may record a reconstruction");
     }
@@ -279,7 +263,7 @@ public final class TxRules {
     if (image.isEmpty()) {
       return notFound(v.getImageId());
     }
-    if (role != Role.ROLE_AUDITOR && !ownerOrGrantee(image.get(), signer, view)) {
+    if (role != Role.ROLE_AUDITOR && !view.ownerOrLiveGrantee(image.get(), signer)) {
       return Refusal.of(
           REFUSAL_NOT_OWNER,
           "only the image's owner, a grantee or an auditor may record a verification");
@@ -329,7 +313,7 @@ public final class TxRules {
       return notFound(l.getImageId());
     }
     boolean owner = image.get().getOwner().equals(signer);
-    boolean granted = liveGrant(image.get(), signer, view);
+    boolean granted = view.liveGrant(image.get(), signer).isPresent();
     if (role == Role.ROLE_HOSPITAL && !owner && !granted) {
       return Refusal.of(REFUSAL_NOT_OWNER, "hospital has no access to this image");
     }

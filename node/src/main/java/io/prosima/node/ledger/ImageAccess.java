@@ -28,14 +28,10 @@ public final class ImageAccess {
 
   /**
    * The owner, or an identity whose grant is live: not revoked and for the image's current key
-   * epoch (the ledger's rule, TxRules; a rekey re-grants everyone it keeps).
+   * epoch (the ledger's rule, {@link LedgerView#liveGrant}; a rekey re-grants everyone it keeps).
    */
   public boolean ownerOrGrantee(ImageRecord image, ByteString caller) {
-    return image.getOwner().equals(caller)
-        || view()
-            .grant(image.getImageId(), caller)
-            .filter(g -> g.getKeyEpoch() == image.getKeyEpoch())
-            .isPresent();
+    return view().ownerOrLiveGrantee(image, caller);
   }
 
   /** A client identity with the hospital role (genesis client or registered on chain). */
