@@ -41,7 +41,8 @@ public final class Training {
         String.join(
             "\n",
             "finished=" + Instant.now(),
-            "data=" + c.dataDir(),
+            // The folder name only: a path would record the training machine's layout on chain.
+            "data=" + c.dataDir().getFileName(),
             "train_slices=" + data.train().size(),
             "validation_slices=" + data.validation().size(),
             "variant=" + c.variant(),
