@@ -37,7 +37,7 @@ public final class SimFigures {
     }
     out.println(
         "validators link_ms heights broadcasts/block sent/block sim_ms/block max_round"
-            + " txs_submitted/run txs_committed/run tx_sent/block");
+            + " txs_submitted/run txs_committed/run tx_sent/block store_bytes/tx");
     for (int n : FIGURE_SIZES) {
       for (long delayMs : new long[] {1, 20}) {
         long[] weights = new long[n];
@@ -48,6 +48,7 @@ public final class SimFigures {
         double submitted = 0;
         double committed = 0;
         double txSent = 0;
+        double storeBytes = 0;
         long maxRound = 0;
         for (long seed = 1; seed <= seeds; seed++) {
           SimResult r = new Simulation(SimConfig.faultFree(seed, weights, delayMs, heights)).run();
@@ -57,11 +58,22 @@ public final class SimFigures {
           submitted += (double) r.txsSubmitted() / seeds;
           committed += (double) r.txsCommitted() / seeds;
           txSent += r.heights() == 0 ? 0 : (double) r.txGossipMessages() / r.heights() / seeds;
+          storeBytes += r.storeBytesPerCommittedTx() / seeds;
           maxRound = Math.max(maxRound, r.maxRound());
         }
         out.printf(
-            "%10d %7d %7d %16.1f %10.1f %12.1f %9d %17.1f %17.1f %13.1f%n",
-            n, delayMs, heights, broadcasts, sent, ms, maxRound, submitted, committed, txSent);
+            "%10d %7d %7d %16.1f %10.1f %12.1f %9d %17.1f %17.1f %13.1f %14.0f%n",
+            n,
+            delayMs,
+            heights,
+            broadcasts,
+            sent,
+            ms,
+            maxRound,
+            submitted,
+            committed,
+            txSent,
+            storeBytes);
       }
     }
   }

@@ -87,8 +87,16 @@ final class SimNode {
     this.disk = new RocksMemEnv(org.rocksdb.Env.getDefault());
   }
 
+  // What the stores of earlier incarnations wrote (a restart opens a new store over the disk).
+  private long storeBytesOfStopped;
+
   boolean honest() {
     return mode == ByzantineMode.HONEST;
+  }
+
+  /** Bytes this node's stores handed RocksDB to write, over every incarnation. */
+  long storeBytesWritten() {
+    return storeBytesOfStopped + (store == null ? 0 : store.bytesWritten());
   }
 
   boolean up() {
@@ -125,6 +133,7 @@ final class SimNode {
       admission.close();
     }
     if (store != null) {
+      storeBytesOfStopped += store.bytesWritten();
       store.close();
     }
     replica = null;

@@ -18,6 +18,8 @@ package io.prosima.testnet.sim;
  * @param txFetches fetches of transactions a compact proposal named and a mempool lacked
  * @param txBodiesRelayed transactions sent in answer to fetches after an announcement (each is one
  *     body crossing one link)
+ * @param storeBytesWritten bytes all nodes' ledger stores handed RocksDB to write (blocks, indexes,
+ *     state, vote records), over every incarnation
  */
 public record SimResult(
     long seed,
@@ -39,7 +41,8 @@ public record SimResult(
     long compactProposalsSent,
     long fullProposalsSent,
     long txFetches,
-    long txBodiesRelayed) {
+    long txBodiesRelayed,
+    long storeBytesWritten) {
 
   public double broadcastsPerBlock() {
     return heights == 0 ? 0 : (double) consensusMessages / heights;
@@ -47,6 +50,11 @@ public record SimResult(
 
   public double sentPerBlock() {
     return heights == 0 ? 0 : (double) sentMessages / heights;
+  }
+
+  /** Bytes the stores wrote per transaction committed (counted once per decided block). */
+  public double storeBytesPerCommittedTx() {
+    return txsCommitted == 0 ? 0 : (double) storeBytesWritten / txsCommitted;
   }
 
   public double msPerBlock() {

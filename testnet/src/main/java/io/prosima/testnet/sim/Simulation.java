@@ -447,10 +447,12 @@ public final class Simulation {
               + ")");
     }
     long minHeight = Long.MAX_VALUE;
+    long storeBytes = 0;
     for (SimNode n : nodes) {
       if (n.honest()) {
         minHeight = Math.min(minHeight, n.height());
       }
+      storeBytes += n.storeBytesWritten();
     }
     return new SimResult(
         config.seed(),
@@ -472,7 +474,8 @@ public final class Simulation {
         compactProposalsSent,
         fullProposalsSent,
         fetches,
-        txBodiesRelayed);
+        txBodiesRelayed,
+        storeBytes);
   }
 
   private boolean done() {
