@@ -27,8 +27,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -409,6 +411,22 @@ public final class LocalTestnet {
       throw new LaunchException("no validator of " + dir + " is running");
     }
     String[] lastError = new String[validators()];
+    // One client per node for all attempts: on a loaded machine a fresh TLS handshake per attempt
+    // could miss every call deadline while the node was fine (7 validators on 2 busy cores).
+    Map<Integer, NodeClient> clients = new HashMap<>();
+    try {
+      awaitReady(deadline, waiting, lastError, clients, timeout);
+    } finally {
+      clients.values().forEach(NodeClient::close);
+    }
+  }
+
+  private void awaitReady(
+      long deadline,
+      List<Integer> waiting,
+      String[] lastError,
+      Map<Integer, NodeClient> clients,
+      Duration timeout) {
     while (!waiting.isEmpty()) {
       for (var it = waiting.iterator(); it.hasNext(); ) {
         int i = it.next();
@@ -416,7 +434,7 @@ public final class LocalTestnet {
           throw new LaunchException(
               validator(i).getName() + " exited before it was ready; see " + log(i) + tail(i));
         }
-        String error = readyError(i);
+        String error = readyError(i, clients);
         if (error == null) {
           it.remove();
         } else {
@@ -576,7 +594,7 @@ public final class LocalTestnet {
   }
 
   /** null if ready, else why not. */
-  private String readyError(int i) {
+  private String readyError(int i, Map<Integer, NodeClient> clients) {
     String address = grpcEndpoint(i);
     int colon = address.lastIndexOf(':');
     // A gRPC channel backs off after refused connects, so wait for the port before calling.
@@ -587,7 +605,8 @@ public final class LocalTestnet {
     } catch (IOException e) {
       return "port not open: " + e.getMessage();
     }
-    try (NodeClient c = client(i)) {
+    NodeClient c = clients.computeIfAbsent(i, this::client);
+    try {
       c.query()
           .withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
           .getStatus(StatusRequest.getDefaultInstance());
