@@ -63,10 +63,20 @@ public final class Trainer {
 
   private final TrainingConfig config;
   private final PrintStream log;
+  private final Map<String, float[]> initial;
 
   public Trainer(TrainingConfig config, PrintStream log) {
+    this(config, log, Map.of());
+  }
+
+  /**
+   * A trainer whose networks start from {@code initial} (by weight name; absent names start fresh
+   * from the seed): with 0 encoder steps and E's weights given, G is fine-tuned against that E.
+   */
+  public Trainer(TrainingConfig config, PrintStream log, Map<String, float[]> initial) {
     this.config = config;
     this.log = log;
+    this.initial = Map.copyOf(initial);
   }
 
   static ConfigProto sessionConfig() {
@@ -87,7 +97,10 @@ public final class Trainer {
     try (Graph g = new Graph();
         Session s = new Session(g, sessionConfig())) {
       Ops tf = Ops.create(g);
-      Params params = Params.random(tf, config.seed());
+      Params params =
+          initial.isEmpty()
+              ? Params.random(tf, config.seed())
+              : Params.startingFrom(tf, initial, config.seed());
       Networks net = new Networks(tf, params);
 
       // Phase 1 graph: contrastive encoder.
