@@ -72,4 +72,38 @@ public final class SavedModelWeights {
     }
     return out;
   }
+
+  /** Freshly initialised weights (the trainer's initialisation from {@code seed}) by prefix. */
+  public static Map<String, float[]> fresh(long seed, String prefix) throws IOException {
+    TensorFlowBootstrap.ensureLoaded();
+    try (Graph g = new Graph();
+        org.tensorflow.Session s = new org.tensorflow.Session(g)) {
+      Ops tf = Ops.create(g);
+      Params params = Params.random(tf, seed);
+      Networks net = new Networks(tf, params);
+      var image =
+          tf.placeholder(
+              TFloat32.class, Placeholder.shape(org.tensorflow.ndarray.Shape.of(1, 64, 64, 1)));
+      var latent =
+          tf.placeholder(
+              TFloat32.class,
+              Placeholder.shape(org.tensorflow.ndarray.Shape.of(1, 1, 1, Networks.EMBEDDING_DIM)));
+      net.encoder(image);
+      net.generator(image, latent, 1);
+      s.initialize();
+      Map<String, float[]> out = new LinkedHashMap<>();
+      for (var e : params.variables().entrySet()) {
+        if (!e.getKey().startsWith(prefix)) {
+          continue;
+        }
+        try (Result r = s.runner().fetch(e.getValue()).run()) {
+          TFloat32 t = (TFloat32) r.get(0);
+          float[] values = new float[Math.toIntExact(t.shape().size())];
+          t.read(DataBuffers.of(values, false, false));
+          out.put(e.getKey(), values);
+        }
+      }
+      return out;
+    }
+  }
 }
