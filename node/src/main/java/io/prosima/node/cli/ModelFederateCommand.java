@@ -8,7 +8,13 @@ import picocli.CommandLine.Command;
     name = "federate",
     mixinStandardHelpOptions = true,
     description = "Federated training of G across hospitals, every round anchored on chain.",
-    subcommands = {FederateExperimentCommand.class})
+    subcommands = {
+      FederateStartCommand.class,
+      FederateTrainCommand.class,
+      FederateAggregateCommand.class,
+      FederateLineageCommand.class,
+      FederateExperimentCommand.class
+    })
 final class ModelFederateCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
