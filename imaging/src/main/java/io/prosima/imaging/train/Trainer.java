@@ -188,7 +188,9 @@ public final class Trainer {
       }
       Map<String, Variable<TFloat32>> generatorVars = select(params, "g/");
 
-      Adam encoderAdam = new Adam(tf, g, encoderLoss, encoderVars);
+      // No encoder steps (fine-tuning G against a given E): no encoder gradients to build.
+      Adam encoderAdam =
+          config.encoderSteps() > 0 ? new Adam(tf, g, encoderLoss, encoderVars) : null;
       Adam generatorAdam = new Adam(tf, g, generatorLoss, generatorVars);
       s.initialize();
 
