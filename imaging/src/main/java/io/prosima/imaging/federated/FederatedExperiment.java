@@ -44,7 +44,8 @@ public final class FederatedExperiment {
       double learningRate,
       long seed,
       double sigma,
-      double deltaNormMax) {}
+      double deltaNormMax,
+      boolean federatedOnly) {}
 
   private final Config c;
   private final PrintStream out;
@@ -157,6 +158,27 @@ public final class FederatedExperiment {
     }
     double fed = DenoiseEvaluation.psnr(encoder, global, validation, c.sigma()).outputDb();
     var noisy = DenoiseEvaluation.psnr(encoder, g0, validation, c.sigma());
+    if (c.federatedOnly()) {
+      out.printf(
+          Locale.ROOT,
+          "%nPSNR at sigma %.2f, mean over %d held-out validation slices: noisy %.2f, fresh G"
+              + " %.2f, federated (%d rounds x %d) %.2f dB at %d G steps%n",
+          c.sigma(),
+          validation.size(),
+          noisy.noisyDb(),
+          noisy.outputDb(),
+          c.rounds(),
+          c.steps(),
+          fed,
+          total);
+      out.printf(
+          Locale.ROOT,
+          "bytes per round: %d up, %d down; wall clock %.0f s%n",
+          upBytes,
+          downBytes,
+          (System.nanoTime() - start) / 1e9);
+      return;
+    }
 
     // Local only.
     double[] local = new double[c.hospitals()];

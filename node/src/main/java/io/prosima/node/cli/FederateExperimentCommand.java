@@ -57,6 +57,11 @@ final class FederateExperimentCommand implements Callable<Integer> {
       description = "Bound on ||update - global|| (default ${DEFAULT-VALUE}).")
   double deltaNormMax;
 
+  @Option(
+      names = "--federated-only",
+      description = "Run only the federated arm (the other arms depend only on R*K).")
+  boolean federatedOnly;
+
   @Override
   public Integer call() throws IOException {
     if (hospitals < 1 || hospitals > 16 || rounds < 1 || steps < 1) {
@@ -74,7 +79,8 @@ final class FederateExperimentCommand implements Callable<Integer> {
                 lr,
                 seed,
                 sigma,
-                deltaNormMax),
+                deltaNormMax,
+                federatedOnly),
             System.out)
         .run();
     return 0;
