@@ -34,6 +34,14 @@ public final class Params {
     return new Params(tf, Map.of(), new Random(seed));
   }
 
+  /**
+   * Starting weights for fine-tuning: {@code values} where given (sizes must match), fresh seeded
+   * values for the rest (federated rounds start G from the round's global model).
+   */
+  public static Params startingFrom(Ops tf, Map<String, float[]> values, long seed) {
+    return new Params(tf, Map.copyOf(values), new Random(seed));
+  }
+
   /** Trained weights; every weight the network asks for must be present with the right size. */
   public static Params fixed(Ops tf, Map<String, float[]> values) {
     return new Params(tf, values, null);
@@ -49,14 +57,15 @@ public final class Params {
       return existing;
     }
     int size = Math.toIntExact(Shape.of(shape).size());
-    float[] values;
+    float[] values = initial.get(name);
+    if (values != null && values.length != size) {
+      throw new IllegalArgumentException("weights for " + name + " have the wrong size");
+    }
     if (random == null) {
-      values = initial.get(name);
-      if (values == null || values.length != size) {
-        throw new IllegalArgumentException(
-            "weights for " + name + " are missing or have the wrong size");
+      if (values == null) {
+        throw new IllegalArgumentException("weights for " + name + " are missing");
       }
-    } else {
+    } else if (values == null) {
       values = new float[size];
       for (int i = 0; i < size; i++) {
         values[i] = stddev == 0 ? 0f : (float) (random.nextGaussian() * stddev);

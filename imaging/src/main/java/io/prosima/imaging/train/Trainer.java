@@ -63,10 +63,44 @@ public final class Trainer {
 
   private final TrainingConfig config;
   private final PrintStream log;
+  private final Map<String, float[]> initial;
+  private final java.util.function.IntToDoubleFunction rate;
 
   public Trainer(TrainingConfig config, PrintStream log) {
+    this(config, log, Map.of(), null);
+  }
+
+  /**
+   * A trainer whose networks start from {@code initial} (by weight name; absent names start fresh
+   * from the seed): with 0 encoder steps and E's weights given, G is fine-tuned against that E.
+   */
+  public Trainer(
+      TrainingConfig config,
+      PrintStream log,
+      Map<String, float[]> initial,
+      java.util.function.IntToDoubleFunction rate) {
     this.config = config;
     this.log = log;
+    this.initial = Map.copyOf(initial);
+    this.rate = rate;
+  }
+
+  /**
+   * The shape of {@link #learningRate} for a run of {@code steps} steps at base rate {@code base}:
+   * a federated round of K steps uses the positions (round * K + 1 ..) of the whole run, so every
+   * arm of an experiment sees one warm-up and one decay over its whole run.
+   */
+  public static double schedule(double base, int step, int steps) {
+    int warmup = Math.max(1, steps / 20);
+    if (step <= warmup) {
+      return base * step / warmup;
+    }
+    double t = (double) step / Math.max(1, steps);
+    if (t <= 0.7) {
+      return base;
+    }
+    double f = (t - 0.7) / 0.3;
+    return Math.max(1e-4, base + (1e-4 - base) * f);
   }
 
   static ConfigProto sessionConfig() {
@@ -87,7 +121,10 @@ public final class Trainer {
     try (Graph g = new Graph();
         Session s = new Session(g, sessionConfig())) {
       Ops tf = Ops.create(g);
-      Params params = Params.random(tf, config.seed());
+      Params params =
+          initial.isEmpty()
+              ? Params.random(tf, config.seed())
+              : Params.startingFrom(tf, initial, config.seed());
       Networks net = new Networks(tf, params);
 
       // Phase 1 graph: contrastive encoder.
@@ -151,7 +188,9 @@ public final class Trainer {
       }
       Map<String, Variable<TFloat32>> generatorVars = select(params, "g/");
 
-      Adam encoderAdam = new Adam(tf, g, encoderLoss, encoderVars);
+      // No encoder steps (fine-tuning G against a given E): no encoder gradients to build.
+      Adam encoderAdam =
+          config.encoderSteps() > 0 ? new Adam(tf, g, encoderLoss, encoderVars) : null;
       Adam generatorAdam = new Adam(tf, g, generatorLoss, generatorVars);
       s.initialize();
 
@@ -245,17 +284,10 @@ public final class Trainer {
    * of the steps, then it decays linearly to 1e-4, the paper's rate.
    */
   double learningRate(int step) {
-    double base = config.learningRate();
-    int warmup = Math.max(1, config.steps() / 20);
-    if (step <= warmup) {
-      return base * step / warmup;
+    if (rate != null) {
+      return rate.applyAsDouble(step);
     }
-    double t = (double) step / Math.max(1, config.steps());
-    if (t <= 0.7) {
-      return base;
-    }
-    double f = (t - 0.7) / 0.3;
-    return Math.max(1e-4, base + (1e-4 - base) * f);
+    return schedule(config.learningRate(), step, config.steps());
   }
 
   private static Placeholder<TFloat32> image(Ops tf, int n, int side) {

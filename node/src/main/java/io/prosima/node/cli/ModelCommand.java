@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
       ModelTrainInpaintCommand.class,
       ModelEvalCommand.class,
       ModelEvalInpaintCommand.class,
-      ModelAnchorCommand.class
+      ModelAnchorCommand.class,
+      ModelFederateCommand.class
     })
 public final class ModelCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

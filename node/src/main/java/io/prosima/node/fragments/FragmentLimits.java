@@ -29,6 +29,13 @@ public final class FragmentLimits {
   /** Deletions per synced write batch during garbage collection. */
   public static final int GC_DELETES_PER_BATCH_MAX = 1_000;
 
+  /**
+   * Ids under this prefix that no image anchors hold a federated round's sealed weights: stored
+   * like unanchored image fragments (hospitals, epoch 0, first uploader claims, orphan TTL), and
+   * fetched by any hospital, since only the recipients' keys open them.
+   */
+  public static final String FEDERATION_PREFIX = "fed.";
+
   public static final Pattern IMAGE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
 
   static {

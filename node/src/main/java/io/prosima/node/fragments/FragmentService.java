@@ -213,21 +213,35 @@ final class FragmentService extends FragmentServiceGrpc.FragmentServiceImplBase 
     for (FragmentRef ref : request.getRefsList()) {
       checkPosition(ref.getTileIndex(), ref.getFragmentIndex());
     }
+    Optional<ImageRecord> anchored = f.access.image(imageId);
+    if (anchored.isEmpty() && imageId.startsWith(FragmentLimits.FEDERATION_PREFIX)) {
+      // A federated round's sealed weights (issue 15): never an anchored image, encrypted to its
+      // recipients' keys, so any hospital may fetch the ciphertext; only recipients open it.
+      if (!f.access.isHospital(caller)) {
+        throw new FragmentRefusal(
+            Status.Code.PERMISSION_DENIED,
+            "not_hospital",
+            "only hospital identities fetch federated weights");
+      }
+      return collect(imageId, request);
+    }
     ImageRecord image =
-        f.access
-            .image(imageId)
-            .orElseThrow(
-                () ->
-                    new FragmentRefusal(
-                        Status.Code.NOT_FOUND,
-                        "not_anchored",
-                        "image '" + imageId + "' is not anchored"));
+        anchored.orElseThrow(
+            () ->
+                new FragmentRefusal(
+                    Status.Code.NOT_FOUND,
+                    "not_anchored",
+                    "image '" + imageId + "' is not anchored"));
     if (!f.access.ownerOrGrantee(image, caller)) {
       throw new FragmentRefusal(
           Status.Code.PERMISSION_DENIED,
           "no_grant",
           "only the image's owner and identities with a live access grant get its fragments");
     }
+    return collect(imageId, request);
+  }
+
+  private GetFragmentsResponse collect(String imageId, GetFragmentsRequest request) {
     GetFragmentsResponse.Builder r = GetFragmentsResponse.newBuilder();
     long bytes = 0;
     for (FragmentRef ref : request.getRefsList()) {

@@ -98,6 +98,16 @@ class FragmentServiceTest {
   }
 
   @Test
+  void sealedFederatedWeightsAreServedToHospitalsOnlyAndStayClaimedByTheirUploader()
+      throws Exception {
+    start();
+    c.put(HOSPITAL_0, "fed.m.u0.ab", 0, 2, 10);
+    assertEquals(2, c.get(HOSPITAL_1, "fed.m.u0.ab", 0, 2).getFragmentsCount());
+    assertRefused(Status.Code.PERMISSION_DENIED, () -> c.get(AUDITOR, "fed.m.u0.ab", 0, 2));
+    assertRefused(Status.Code.PERMISSION_DENIED, () -> c.put(HOSPITAL_1, "fed.m.u0.ab", 0, 1, 10));
+  }
+
+  @Test
   void anImageNobodyAnchoredIsNotServed() throws Exception {
     start();
     c.put(HOSPITAL_0, "pending", 0, 1, 10);
