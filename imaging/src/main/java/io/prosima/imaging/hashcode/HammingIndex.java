@@ -22,6 +22,12 @@ public final class HammingIndex {
   static final int SUB_BITS = BITS / TABLES;
   static final int BUCKETS = 1 << SUB_BITS;
 
+  /**
+   * What one table probe costs against one code checked by a scan (a lookup, a bucket walk and a
+   * seen check against an XOR and two popcounts); the search scans once probing would cost more.
+   */
+  static final int PROBE_COST = 4;
+
   /** A match: the item's number and its distance. */
   public record Match(int item, int distance) {}
 
@@ -31,9 +37,22 @@ public final class HammingIndex {
   // tables[t][bucket] = items whose substring t equals bucket; counts[t][bucket] = how many.
   private final int[][][] tables = new int[TABLES][BUCKETS][];
   private final int[][] counts = new int[TABLES][BUCKETS];
+  // seenAt[item] == generation: the item was checked by the current search (no per-search array).
+  private int[] seenAt = new int[1024];
+  private int generation;
 
   public int size() {
     return size;
+  }
+
+  /** The code of an item. */
+  public byte[] code(int item) {
+    byte[] out = new byte[BITS / 8];
+    for (int i = 0; i < 8; i++) {
+      out[i] = (byte) (hi[item] >>> (56 - 8 * i));
+      out[8 + i] = (byte) (lo[item] >>> (56 - 8 * i));
+    }
+    return out;
   }
 
   /** Adds a 16-byte code; returns its item number. */
@@ -42,6 +61,7 @@ public final class HammingIndex {
     if (size == hi.length) {
       hi = Arrays.copyOf(hi, size * 2);
       lo = Arrays.copyOf(lo, size * 2);
+      seenAt = Arrays.copyOf(seenAt, size * 2);
     }
     int item = size++;
     hi[item] = word(code, 0);
@@ -93,7 +113,12 @@ public final class HammingIndex {
     long ql = word(code, 8);
     // Best k so far, sorted by (distance, item).
     TopK best = new TopK(k);
-    boolean[] seen = new boolean[size];
+    if (++generation == 0) {
+      Arrays.fill(seenAt, 0);
+      generation = 1;
+    }
+    int[] seen = seenAt;
+    int gen = generation;
     long probesPerRadius = 1;
     long probesDone = 0;
     for (int s = 0; s <= SUB_BITS; s++) {
@@ -102,7 +127,7 @@ public final class HammingIndex {
       }
       // A scan costs about `size` distance checks; probing this radius costs probesPerRadius
       // lookups per table. Switch to the scan when probing would cost more.
-      if (probesDone + probesPerRadius * TABLES > size) {
+      if ((probesDone + probesPerRadius * TABLES) * PROBE_COST > size) {
         return scan(qh, ql, k, visible);
       }
       probesDone += probesPerRadius * TABLES;
@@ -117,10 +142,10 @@ public final class HammingIndex {
               int c = counts[table][key];
               for (int i = 0; i < c; i++) {
                 int item = bucket[i];
-                if (seen[item]) {
+                if (seen[item] == gen) {
                   continue;
                 }
-                seen[item] = true;
+                seen[item] = gen;
                 if (visible.test(item)) {
                   best.offer(item, distance(qh, ql, item));
                 }
