@@ -89,7 +89,8 @@ public enum CopyTransform {
     return random.nextBoolean() ? v : -v;
   }
 
-  static GrayImage noise(GrayImage image, double sigma, Random random) {
+  /** Gaussian noise of standard deviation {@code sigma}, clipped to [0, 1]. */
+  public static GrayImage noise(GrayImage image, double sigma, Random random) {
     return new GrayImage(
             image.width(), image.height(), Corruptions.gaussian(image.pixels(), sigma, random))
         .clippedToUnit();
