@@ -40,6 +40,9 @@ final class PayloadRules {
   static final int HASH_BYTES = 32;
   static final int KEY_BYTES = 32;
 
+  /** ImageAnchor.similarity_code: empty or a 128-bit code. */
+  static final int SIMILARITY_CODE_BYTES = 16;
+
   static final Pattern IMAGE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
   static final Pattern MODEL_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,63}");
@@ -92,6 +95,18 @@ final class PayloadRules {
     }
     if (!a.getEncoder().isEmpty() && !ENCODER.matcher(a.getEncoder()).matches()) {
       return invalid("encoder must match " + ENCODER);
+    }
+    if (!a.getSimilarityCode().isEmpty()) {
+      if (a.getSimilarityCode().size() != SIMILARITY_CODE_BYTES) {
+        return invalid(
+            "similarity_code must be empty or "
+                + SIMILARITY_CODE_BYTES
+                + " bytes, got "
+                + a.getSimilarityCode().size());
+      }
+      if (a.getEncoder().isEmpty()) {
+        return invalid("a similarity_code is computed with E: name the encoder");
+      }
     }
     if (a.getModality().length() > MODALITY_CHARS_MAX) {
       return invalid("modality above " + MODALITY_CHARS_MAX + " characters");

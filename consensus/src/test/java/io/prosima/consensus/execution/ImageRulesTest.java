@@ -55,6 +55,30 @@ class ImageRulesTest {
     assertNull(chain.refusalOf(anchor(a -> a)));
   }
 
+  // --- similarity code (issue 16) ---
+
+  @Test
+  void anAnchorWithA128BitSimilarityCodeIsAccepted() {
+    assertNull(
+        chain.refusalOf(anchor(a -> a.setSimilarityCode(ByteString.copyFrom(new byte[16])))));
+  }
+
+  @Test
+  void aSimilarityCodeOfAnyOtherLengthIsRefused() {
+    for (int bytes : new int[] {1, 8, 15, 17, 32}) {
+      assertRefused(
+          REFUSAL_PAYLOAD_INVALID,
+          anchor(a -> a.setSimilarityCode(ByteString.copyFrom(new byte[bytes]))));
+    }
+  }
+
+  @Test
+  void aSimilarityCodeWithoutAnEncoderIsRefused() {
+    assertRefused(
+        REFUSAL_PAYLOAD_INVALID,
+        anchor(a -> a.setEncoder("").setSimilarityCode(ByteString.copyFrom(new byte[16]))));
+  }
+
   @Test
   void anEmptyPlacementWithoutEncryptionIsAccepted() {
     assertNull(

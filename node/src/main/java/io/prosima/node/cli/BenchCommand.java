@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
       BenchLedgerCommand.class,
       FragmentsBenchCommand.class,
       ReconstructBenchCommand.class,
+      RetrievalBenchCommand.class,
       TamperBenchCommand.class
     })
 public final class BenchCommand implements Runnable {

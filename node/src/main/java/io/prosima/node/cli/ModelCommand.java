@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       ModelTrainCommand.class,
       ModelTrainInpaintCommand.class,
+      ModelTrainHashcodeCommand.class,
       ModelEvalCommand.class,
       ModelEvalInpaintCommand.class,
       ModelAnchorCommand.class,

@@ -31,7 +31,8 @@ import picocli.CommandLine.Parameters;
       QueryCommand.Tx.class,
       QueryCommand.Image.class,
       QueryCommand.Signer.class,
-      QueryProvenanceCommand.class
+      QueryProvenanceCommand.class,
+      QuerySimilarCommand.class
     })
 final class QueryCommand {
   static final HexFormat HEX = HexFormat.of();

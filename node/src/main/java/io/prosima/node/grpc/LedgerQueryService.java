@@ -7,6 +7,7 @@ import io.grpc.stub.StreamObserver;
 import io.prosima.consensus.execution.StateKeys;
 import io.prosima.node.ledger.ImageAccess;
 import io.prosima.node.ledger.LedgerCore;
+import io.prosima.node.ledger.SimilarityIndex;
 import io.prosima.proto.v1.BlockResponse;
 import io.prosima.proto.v1.CommittedBlock;
 import io.prosima.proto.v1.GetBlockRequest;
@@ -18,6 +19,9 @@ import io.prosima.proto.v1.LedgerQueryGrpc;
 import io.prosima.proto.v1.ListTxsByImageRequest;
 import io.prosima.proto.v1.ListTxsBySignerRequest;
 import io.prosima.proto.v1.ModelRecord;
+import io.prosima.proto.v1.SearchSimilarRequest;
+import io.prosima.proto.v1.SearchSimilarResponse;
+import io.prosima.proto.v1.SimilarImage;
 import io.prosima.proto.v1.StatusRequest;
 import io.prosima.proto.v1.StatusResponse;
 import io.prosima.proto.v1.SubscribeBlocksRequest;
@@ -51,8 +55,15 @@ final class LedgerQueryService extends LedgerQueryGrpc.LedgerQueryImplBase {
    */
   static final long STREAM_STALL_MS_MAX = 30_000;
 
+  /** Most matches one SearchSimilar answers. */
+  static final int SIMILAR_K_MAX = 100;
+
+  /** Length of a similarity code (ImageAnchor.similarity_code). */
+  static final int SIMILARITY_CODE_BYTES = 16;
+
   private final LedgerCore core;
   private final ImageAccess access;
+  private final SimilarityIndex similar;
   private final ByteString nodeKey;
   private final ExecutorService streamThreads;
   private final Semaphore streamSlots;
@@ -66,6 +77,9 @@ final class LedgerQueryService extends LedgerQueryGrpc.LedgerQueryImplBase {
       long streamStallMsMax) {
     this.core = core;
     this.access = new ImageAccess(core);
+    this.similar = new SimilarityIndex(core);
+    // Rebuilt from the committed chain at start; each search catches up with later blocks.
+    similar.catchUp();
     this.nodeKey = nodeKey;
     this.streamThreads = streamThreads;
     this.streamSlots = new Semaphore(streamsMax);
@@ -274,6 +288,57 @@ final class LedgerQueryService extends LedgerQueryGrpc.LedgerQueryImplBase {
             r.addEntries(txResponse(hash, committedTx(hash), block, ref.index()));
           }
           out.onNext(r.setNextPageToken(ByteString.copyFrom(page.nextToken())).build());
+          out.onCompleted();
+        });
+  }
+
+  @Override
+  public void searchSimilar(
+      SearchSimilarRequest request, StreamObserver<SearchSimilarResponse> out) {
+    guard(
+        out,
+        () -> {
+          if (request.getCode().size() != SIMILARITY_CODE_BYTES) {
+            throw invalid(
+                "code must be "
+                    + SIMILARITY_CODE_BYTES
+                    + " bytes (a 128-bit similarity code), got "
+                    + request.getCode().size());
+          }
+          if (request.getK() < 1 || request.getK() > SIMILAR_K_MAX) {
+            throw invalid("k must be 1.." + SIMILAR_K_MAX + ", got " + request.getK());
+          }
+          ByteString caller = PeerIdentityInterceptor.PEER_KEY.get();
+          // The access rule of every image query (ImageAccess.mayQueryImage), decided per image.
+          boolean all = access.auditorOrValidator(caller);
+          var matches =
+              similar.search(
+                  request.getCode().toByteArray(),
+                  request.getK(),
+                  id -> all || access.mayQueryImage(id, caller));
+          SearchSimilarResponse.Builder r =
+              SearchSimilarResponse.newBuilder().setHeight(similar.height());
+          for (SimilarityIndex.Match m : matches) {
+            ByteString hash = m.image().txHash();
+            var location =
+                core.store()
+                    .txLocation(hash.toByteArray())
+                    .orElseThrow(
+                        () ->
+                            new StorageCorruptionException(
+                                "storage corruption: an indexed anchor is not committed"));
+            r.addMatches(
+                SimilarImage.newBuilder()
+                    .setImageId(m.image().imageId())
+                    .setDistance(m.distance())
+                    .setAnchor(
+                        txResponse(
+                            hash,
+                            committedTx(hash),
+                            blockTxIndex(location.getHeight()),
+                            location.getIndex())));
+          }
+          out.onNext(r.build());
           out.onCompleted();
         });
   }

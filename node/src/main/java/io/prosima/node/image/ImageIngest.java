@@ -131,7 +131,11 @@ public final class ImageIngest {
       List<Payload> payloads = new ArrayList<>();
       payloads.add(
           Payload.newBuilder()
-              .setImageAnchor(anchor(imageId, fp, input, placement, timed.label()))
+              .setImageAnchor(
+                  anchor(imageId, fp, input, placement, timed.label()).toBuilder()
+                      .setSimilarityCode(
+                          ByteString.copyFrom(timed.similarityCode(input.unitImage())))
+                      .build())
               .build());
       for (Grantee g : granteesWithOwner(options)) {
         payloads.add(grant(imageId, 0, key, g));
@@ -334,6 +338,19 @@ public final class ImageIngest {
     @Override
     public String label() {
       return inner == null ? "" : inner.label();
+    }
+
+    @Override
+    public byte[] similarityCode(io.prosima.imaging.io.GrayImage image) throws IOException {
+      if (inner == null) {
+        return new byte[0];
+      }
+      long t = System.nanoTime();
+      try {
+        return inner.similarityCode(image);
+      } finally {
+        nanos += System.nanoTime() - t;
+      }
     }
 
     double millis() {

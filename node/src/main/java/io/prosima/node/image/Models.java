@@ -2,6 +2,9 @@ package io.prosima.node.image;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.prosima.imaging.hashcode.HashCoder;
+import io.prosima.imaging.hashcode.HashProjection;
+import io.prosima.imaging.io.GrayImage;
 import io.prosima.imaging.model.AnchoredModel;
 import io.prosima.imaging.model.ImageReconstructor;
 import io.prosima.imaging.model.ModelExport;
@@ -10,6 +13,7 @@ import io.prosima.node.models.ModelAnchors;
 import io.prosima.proto.v1.GetModelRequest;
 import io.prosima.proto.v1.ModelRecord;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
@@ -24,8 +28,27 @@ public final class Models {
   private Models() {}
 
   /** The open models and which E they are ({@code ImageAnchor.encoder}). */
-  public record Opened(ImageReconstructor reconstructor, String encoderLabel, boolean anchored)
+  public record Opened(
+      ImageReconstructor reconstructor,
+      String encoderLabel,
+      boolean anchored,
+      HashProjection similarity)
       implements TileEncoder, AutoCloseable {
+    /** The code and bit margins of a query image, or null without a projection. */
+    public HashCoder.Query similarityQuery(GrayImage image) throws IOException {
+      return similarity == null
+          ? null
+          : new HashCoder(reconstructor::embed, similarity).query(image);
+    }
+
+    /** The similarity code with the projection shipped beside the models (empty without one). */
+    @Override
+    public byte[] similarityCode(GrayImage image) throws IOException {
+      return similarity == null
+          ? new byte[0]
+          : new HashCoder(reconstructor::embed, similarity).code(image);
+    }
+
     @Override
     public float[][] embed(List<float[]> tiles) throws IOException {
       return reconstructor.embed(tiles);
@@ -54,7 +77,8 @@ public final class Models {
               e.get().getWeightsSha256().toByteArray(),
               g.get().getWeightsSha256().toByteArray()),
           ModelAnchors.ENCODER_ID + "@" + version,
-          true);
+          true,
+          similarity(dir));
     }
     if (requireAnchored) {
       throw new IOException(
@@ -78,7 +102,14 @@ public final class Models {
     return new Opened(
         ImageReconstructor.load(dir),
         "shipped-sha256:" + HexFormat.of().formatHex(shipped).substring(0, 16),
-        false);
+        false,
+        similarity(dir));
+  }
+
+  /** The shipped similarity-code projection under {@code dir}, or null when there is none. */
+  static HashProjection similarity(Path dir) throws IOException {
+    Path file = HashCoder.shippedFile(dir);
+    return Files.isRegularFile(file) ? HashProjection.read(file) : null;
   }
 
   private static Optional<ModelRecord> anchored(NodeClient node, String modelId, String version) {

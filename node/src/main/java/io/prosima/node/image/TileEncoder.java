@@ -12,4 +12,12 @@ public interface TileEncoder {
 
   /** "model_id@version" for an anchored E, "shipped-sha256:…" for the shipped one. */
   String label();
+
+  /**
+   * The image's 128-bit similarity code (ImageAnchor.similarity_code, issue 16), or an empty array
+   * when no code projection is available.
+   */
+  default byte[] similarityCode(io.prosima.imaging.io.GrayImage image) throws IOException {
+    return new byte[0];
+  }
 }

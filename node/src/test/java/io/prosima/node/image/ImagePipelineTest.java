@@ -2,6 +2,7 @@ package io.prosima.node.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -283,6 +284,46 @@ class ImagePipelineTest {
     assertEquals(1, after.keyEpoch());
     assertEquals(PngImages.read(slices.resolve("ch2better_ax_134.png")), after.image());
     assertThrows(Exception.class, () -> retrieve(granted, r.imageId(), 0));
+  }
+
+  @Test
+  @Order(6)
+  void anIngestedSliceIsFoundFromANoisyShiftedCopyByItsAnchoredSimilarityCode() throws Exception {
+    IngestResult r = ingest("ch2better_ax_135.png", List.of());
+    var original = io.prosima.imaging.io.PngImages.read(slices.resolve("ch2better_ax_135.png"));
+    var copy =
+        io.prosima.imaging.hashcode.CopyTransform.noise(
+            io.prosima.imaging.hashcode.CopyTransform.shift(original, 3, -2),
+            0.02,
+            new java.util.Random(135));
+    byte[] code = models.similarityCode(copy);
+    assertEquals(16, code.length);
+    var answer =
+        via(auditor, 1)
+            .query()
+            .searchSimilar(
+                io.prosima.proto.v1.SearchSimilarRequest.newBuilder()
+                    .setCode(ByteString.copyFrom(code))
+                    .setK(3)
+                    .build());
+    var best = answer.getMatches(0);
+    assertEquals(r.imageId(), best.getImageId());
+    assertTrue(best.getDistance() <= 16, "copy at " + best.getDistance() + " bits");
+    // The anchored code is the one ingest computed from the original, under the anchor's proof.
+    var anchor = best.getAnchor().getTx().getPayload().getImageAnchor();
+    assertEquals(ByteString.copyFrom(models.similarityCode(original)), anchor.getSimilarityCode());
+    assertNull(io.prosima.node.client.TxProofVerifier.check(best.getAnchor(), chain.genesis()));
+    // The stranger may not see this image: it is never among its matches.
+    var strangers =
+        via(stranger, 1)
+            .query()
+            .searchSimilar(
+                io.prosima.proto.v1.SearchSimilarRequest.newBuilder()
+                    .setCode(ByteString.copyFrom(code))
+                    .setK(100)
+                    .build());
+    assertTrue(
+        strangers.getMatchesList().stream().noneMatch(m -> m.getImageId().equals(r.imageId())));
   }
 
   @Test
