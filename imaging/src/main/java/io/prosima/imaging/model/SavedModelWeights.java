@@ -25,19 +25,7 @@ public final class SavedModelWeights {
   public static Map<String, long[]> shapes() throws IOException {
     TensorFlowBootstrap.ensureLoaded();
     try (Graph g = new Graph()) {
-      Ops tf = Ops.create(g);
-      Params params = Params.random(tf, 0);
-      Networks net = new Networks(tf, params);
-      var image =
-          tf.placeholder(
-              TFloat32.class, Placeholder.shape(org.tensorflow.ndarray.Shape.of(1, 64, 64, 1)));
-      var latent =
-          tf.placeholder(
-              TFloat32.class,
-              Placeholder.shape(org.tensorflow.ndarray.Shape.of(1, 1, 1, Networks.EMBEDDING_DIM)));
-      net.encoder(image);
-      net.encoderFeatures(image);
-      net.generator(image, latent, 1);
+      Params params = buildGraph(Ops.create(g), 0, true);
       Map<String, long[]> out = new LinkedHashMap<>();
       for (String name : params.variables().keySet()) {
         if (name.startsWith("e/") || name.startsWith("g/")) {
@@ -78,18 +66,7 @@ public final class SavedModelWeights {
     TensorFlowBootstrap.ensureLoaded();
     try (Graph g = new Graph();
         org.tensorflow.Session s = new org.tensorflow.Session(g)) {
-      Ops tf = Ops.create(g);
-      Params params = Params.random(tf, seed);
-      Networks net = new Networks(tf, params);
-      var image =
-          tf.placeholder(
-              TFloat32.class, Placeholder.shape(org.tensorflow.ndarray.Shape.of(1, 64, 64, 1)));
-      var latent =
-          tf.placeholder(
-              TFloat32.class,
-              Placeholder.shape(org.tensorflow.ndarray.Shape.of(1, 1, 1, Networks.EMBEDDING_DIM)));
-      net.encoder(image);
-      net.generator(image, latent, 1);
+      Params params = buildGraph(Ops.create(g), seed, false);
       s.initialize();
       Map<String, float[]> out = new LinkedHashMap<>();
       for (var e : params.variables().entrySet()) {
@@ -105,5 +82,27 @@ public final class SavedModelWeights {
       }
       return out;
     }
+  }
+
+  /**
+   * Builds E and G (and, with {@code features}, E's feature maps) on a 64×64 placeholder so that
+   * every variable exists; returns their parameters initialised from {@code seed}.
+   */
+  private static Params buildGraph(Ops tf, long seed, boolean features) {
+    Params params = Params.random(tf, seed);
+    Networks net = new Networks(tf, params);
+    var image =
+        tf.placeholder(
+            TFloat32.class, Placeholder.shape(org.tensorflow.ndarray.Shape.of(1, 64, 64, 1)));
+    var latent =
+        tf.placeholder(
+            TFloat32.class,
+            Placeholder.shape(org.tensorflow.ndarray.Shape.of(1, 1, 1, Networks.EMBEDDING_DIM)));
+    net.encoder(image);
+    if (features) {
+      net.encoderFeatures(image);
+    }
+    net.generator(image, latent, 1);
+    return params;
   }
 }

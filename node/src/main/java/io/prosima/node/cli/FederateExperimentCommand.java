@@ -36,17 +36,7 @@ final class FederateExperimentCommand implements Callable<Integer> {
       description = "Local steps per round K (default ${DEFAULT-VALUE}).")
   int steps;
 
-  @Option(names = "--batch", defaultValue = "8", description = "Default ${DEFAULT-VALUE}.")
-  int batch;
-
-  @Option(names = "--crop", defaultValue = "128", description = "Default ${DEFAULT-VALUE}.")
-  int crop;
-
-  @Option(names = "--lr", defaultValue = "1e-3", description = "Default ${DEFAULT-VALUE}.")
-  double lr;
-
-  @Option(names = "--seed", defaultValue = "7", description = "Default ${DEFAULT-VALUE}.")
-  long seed;
+  @picocli.CommandLine.Mixin LocalTrainingOptions training = new LocalTrainingOptions();
 
   @Option(names = "--sigma", defaultValue = "0.05", description = "Default ${DEFAULT-VALUE}.")
   double sigma;
@@ -74,10 +64,10 @@ final class FederateExperimentCommand implements Callable<Integer> {
                 hospitals,
                 rounds,
                 steps,
-                batch,
-                crop,
-                lr,
-                seed,
+                training.batch,
+                training.crop,
+                training.lr,
+                training.seed,
                 sigma,
                 deltaNormMax,
                 federatedOnly),

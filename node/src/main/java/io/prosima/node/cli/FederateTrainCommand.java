@@ -48,17 +48,7 @@ final class FederateTrainCommand implements Callable<Integer> {
       description = "Rounds of the run, for the learning-rate schedule (default 1).")
   int roundsPlanned;
 
-  @Option(names = "--batch", defaultValue = "8", description = "Default ${DEFAULT-VALUE}.")
-  int batch;
-
-  @Option(names = "--crop", defaultValue = "128", description = "Default ${DEFAULT-VALUE}.")
-  int crop;
-
-  @Option(names = "--lr", defaultValue = "1e-3", description = "Default ${DEFAULT-VALUE}.")
-  double lr;
-
-  @Option(names = "--seed", defaultValue = "7", description = "Default ${DEFAULT-VALUE}.")
-  long seed;
+  @picocli.CommandLine.Mixin LocalTrainingOptions training = new LocalTrainingOptions();
 
   @Option(names = "--misbehave", hidden = true, defaultValue = "NONE")
   Federation.Tamper misbehave;
@@ -79,7 +69,8 @@ final class FederateTrainCommand implements Callable<Integer> {
           round,
           local,
           encoder,
-          new LocalTraining.Settings(steps, batch, crop, lr, seed + 31 * round, total),
+          new LocalTraining.Settings(
+              steps, training.batch, training.crop, training.lr, training.seed + 31 * round, total),
           misbehave);
       return 0;
     } catch (IllegalArgumentException | IllegalStateException e) {
