@@ -116,6 +116,9 @@ public final class P2pNetwork implements AutoCloseable {
   private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final ScheduledExecutorService timer;
   private final ThreadPoolExecutor syncServer;
+  // A proposal's fetch is what votes wait for: it has its own thread and queue, so it never waits
+  // behind (or is refused for) relay fetches and sync answers queued during a flood.
+  private final ThreadPoolExecutor proposalFetchServer;
   private final PeerTls tls;
   // The overlay neighbours now: genesis's at start, then as validator changes move the overlay.
   private final AtomicReference<Map<ByteString, InetSocketAddress>> neighbours;
@@ -167,6 +170,14 @@ public final class P2pNetwork implements AutoCloseable {
             TimeUnit.MILLISECONDS,
             new ArrayBlockingQueue<>(SYNC_REQUESTS_QUEUED_MAX),
             new DefaultThreadFactory(name + "-sync", true));
+    this.proposalFetchServer =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(SYNC_REQUESTS_QUEUED_MAX),
+            new DefaultThreadFactory(name + "-proposal-fetch", true));
   }
 
   /**
@@ -455,6 +466,7 @@ public final class P2pNetwork implements AutoCloseable {
     closed = true;
     timer.shutdownNow();
     syncServer.shutdownNow();
+    proposalFetchServer.shutdownNow();
     channels.close().awaitUninterruptibly(SHUTDOWN_TIMEOUT_MS);
     group
         .shutdownGracefully(0, SHUTDOWN_TIMEOUT_MS, TimeUnit.MILLISECONDS)
@@ -590,8 +602,10 @@ public final class P2pNetwork implements AutoCloseable {
       counters.framesDropped.increment();
       return;
     }
+    boolean relay = fetch.getRelay();
     try {
-      syncServer.execute(() -> serveTxFetch(from, fetch.getTxHashesList(), fetch.getRelay()));
+      (relay ? syncServer : proposalFetchServer)
+          .execute(() -> serveTxFetch(from, fetch.getTxHashesList(), relay));
     } catch (RejectedExecutionException e) {
       counters.framesDropped.increment(); // too many queued: the neighbour will ask again
     }

@@ -45,6 +45,30 @@ class GossipTest {
     assertFalse(nodes.get(0).fetchTxs(ByteString.copyFromUtf8("not a neighbour"), List.of(known)));
   }
 
+  @Test
+  void aProposalsFetchIsAnsweredWhileRelayFetchesAreStuckOrQueued() throws Exception {
+    startGraph(2, new int[][] {{0, 1}}, 4);
+    io.prosima.proto.v1.Transaction has =
+        io.prosima.proto.v1.Transaction.newBuilder().setChainId(CHAIN).setNonce(1).build();
+    ByteString known = ByteString.copyFromUtf8("known-hash");
+    ByteString slow = ByteString.copyFromUtf8("slow-hash");
+    handlers.get(1).txs.put(known, has);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    handlers.get(1).blockFetchesOf(slow, release);
+    try {
+      ByteString one = pub(keys.get(1));
+      // A relay fetch that never finishes, then more than the serving queue holds behind it.
+      for (int i = 0; i <= P2pNetwork.SYNC_REQUESTS_QUEUED_MAX + 2; i++) {
+        assertTrue(nodes.get(0).fetchTxs(one, List.of(slow), true));
+      }
+      assertTrue(nodes.get(0).fetchTxs(one, List.of(known), false));
+      await().atMost(Duration.ofSeconds(5)).until(() -> handlers.get(0).fetched.size() == 1);
+      assertEquals(has, handlers.get(0).fetched.get(0));
+    } finally {
+      release.countDown();
+    }
+  }
+
   private void startGraph(int n, int[][] edges, int ttl) throws Exception {
     keys = TestNodes.sortedKeys(n);
     int[] ports = new int[n];

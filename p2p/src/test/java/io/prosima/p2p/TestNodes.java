@@ -163,9 +163,25 @@ final class TestNodes {
       return gossipVerdict;
     }
 
+    private volatile ByteString blockedHash;
+    private volatile java.util.concurrent.CountDownLatch blockedUntil;
+
+    /** A fetch naming {@code hash} holds the serving thread until {@code release} opens. */
+    void blockFetchesOf(ByteString hash, java.util.concurrent.CountDownLatch release) {
+      blockedUntil = release;
+      blockedHash = hash;
+    }
+
     @Override
     public List<io.prosima.proto.v1.Transaction> onTxFetch(
         ByteString neighbour, List<ByteString> txHashes) {
+      if (blockedHash != null && txHashes.contains(blockedHash)) {
+        try {
+          blockedUntil.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       List<io.prosima.proto.v1.Transaction> found = new ArrayList<>();
       for (ByteString h : txHashes) {
         if (txs.containsKey(h)) {

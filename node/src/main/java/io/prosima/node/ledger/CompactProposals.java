@@ -33,6 +33,12 @@ public final class CompactProposals {
   /** A waiting proposal is dropped after this long: the proposer re-sends, the round moves on. */
   static final long PENDING_EXPIRY_NANOS = 10_000_000_000L;
 
+  /**
+   * A waiting proposal asks its neighbours again for what is still missing after this long: a fetch
+   * or its answer can be dropped by a neighbour over its bounds, and the round's votes wait.
+   */
+  static final long REFETCH_AFTER_NANOS = 1_000_000_000L;
+
   /** Transactions of recently rebuilt proposals kept to answer neighbours' fetches. */
   static final int REBUILT_KEPT = 4;
 
@@ -45,11 +51,13 @@ public final class CompactProposals {
   private static final class Pending {
     final CompactProposal compact;
     final long sinceNanos;
+    long askedNanos;
     final Map<ByteString, Transaction> fetched = new HashMap<>();
 
     Pending(CompactProposal compact, long sinceNanos) {
       this.compact = compact;
       this.sinceNanos = sinceNanos;
+      this.askedNanos = sinceNanos;
     }
   }
 
@@ -148,6 +156,27 @@ public final class CompactProposals {
       }
     }
     return done;
+  }
+
+  /**
+   * The transactions still missing from proposals that asked for them at least {@link
+   * #REFETCH_AFTER_NANOS} ago (each hash once), to be asked for again; they count as asked now.
+   */
+  public synchronized List<ByteString> toFetchAgain(long nowNanos) {
+    expire(nowNanos);
+    java.util.LinkedHashSet<ByteString> again = new java.util.LinkedHashSet<>();
+    for (Pending p : pending.values()) {
+      if (nowNanos - p.askedNanos < REFETCH_AFTER_NANOS) {
+        continue;
+      }
+      p.askedNanos = nowNanos;
+      for (ByteString h : p.compact.getTxHashesList()) {
+        if (!p.fetched.containsKey(h) && mempool.apply(h) == null && recentLocked(h) == null) {
+          again.add(h);
+        }
+      }
+    }
+    return new ArrayList<>(again);
   }
 
   /** A transaction of a recently rebuilt proposal, for a neighbour's fetch; or null. */

@@ -68,9 +68,16 @@ public final class GossipIntake {
     relay.onAnnounce(neighbour, txHashes, nowNanos, sink);
   }
 
-  /** Periodically (a few times a second): announced transactions not delivered in time. */
+  /**
+   * Periodically (a few times a second): announced transactions not delivered in time, and
+   * transactions of waiting proposals asked for again.
+   */
   public void tick(long nowNanos, Sink sink) {
     relay.tick(nowNanos, sink);
+    List<ByteString> again = compacts.toFetchAgain(nowNanos);
+    for (int i = 0; i < again.size(); i += TxRelay.HASHES_PER_FRAME_MAX) {
+      sink.fetch(again.subList(i, Math.min(again.size(), i + TxRelay.HASHES_PER_FRAME_MAX)));
+    }
   }
 
   /** A gossip body from {@code neighbour}, seen for the first time: whether p2p relays it. */

@@ -98,6 +98,24 @@ class CompactProposalsTest {
   }
 
   @Test
+  void whatIsStillMissingIsAskedForAgainAfterASecondAndNotBefore() {
+    List<Transaction> txs = List.of(tx(1), tx(2), tx(3));
+    mempool.put(hash(tx(2)), tx(2));
+    CompactProposal c = CompactProposals.wire(proposal(txs)).getCompactProposal();
+    long second = CompactProposals.REFETCH_AFTER_NANOS;
+
+    compacts.receive(c, NEIGHBOUR, 0);
+    assertTrue(compacts.toFetchAgain(second - 1).isEmpty(), "asked at receipt, too soon again");
+    assertEquals(List.of(hash(tx(1)), hash(tx(3))), compacts.toFetchAgain(second));
+    assertTrue(compacts.toFetchAgain(second + 1).isEmpty(), "just asked again");
+
+    compacts.fetched(NEIGHBOUR, List.of(tx(1)), second + 2);
+    assertEquals(List.of(hash(tx(3))), compacts.toFetchAgain(2 * second), "only what is missing");
+    mempool.put(hash(tx(3)), tx(3)); // arrived by gossip instead
+    assertTrue(compacts.toFetchAgain(3 * second).isEmpty(), "nothing missing any more");
+  }
+
+  @Test
   void aProposalIsSeenAsBeingFetchedForItsHeightRoundAndProposerUntilItIsWhole() {
     ByteString proposer = ByteString.copyFromUtf8("proposer");
     ConsensusMessage full = proposal(List.of(tx(1)));
