@@ -10,7 +10,6 @@ import io.prosima.imaging.train.SliceDataset;
 import io.prosima.node.image.Grantee;
 import io.prosima.proto.v1.Metric;
 import io.prosima.proto.v1.ModelAnchor;
-import io.prosima.proto.v1.ModelRecord;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.security.MessageDigest;
@@ -459,21 +458,40 @@ public final class Federation {
 
   /**
    * The ledger anchors one {@code model@gN+1} (a second anchor of a version is refused), so the
-   * first committed global of a round is the round's, whoever of the entitled anchored it.
+   * first committed global of a round is the round's, whoever of the entitled anchored it. One
+   * anchored out of turn still takes the name but fails every lineage check: say so, the round is
+   * stuck rather than done.
    */
   private void refuseIfAggregated(String nextRef, long round) {
-    Optional<ModelRecord> done = chain.record(nextRef);
-    if (done.isPresent()) {
+    Optional<Lineage.Anchored> done = chain.anchor(nextRef);
+    if (done.isEmpty()) {
+      return;
+    }
+    String who = name(done.get().signer());
+    String problem = AggregatorCheck.problem(nextRef, done.get(), chain);
+    if (problem != null) {
       throw new IllegalStateException(
           "round "
               + round
-              + " is already aggregated: "
+              + " is blocked: "
               + nextRef
               + " was anchored at height "
-              + done.get().getHeight()
+              + done.get().height()
               + " by "
-              + name(done.get().getOwner()));
+              + who
+              + " and fails the lineage check ("
+              + problem
+              + "); the ledger keeps the first anchor of a version");
     }
+    throw new IllegalStateException(
+        "round "
+            + round
+            + " is already aggregated: "
+            + nextRef
+            + " was anchored at height "
+            + done.get().height()
+            + " by "
+            + who);
   }
 
   private UpdateCheck.Verdict check(

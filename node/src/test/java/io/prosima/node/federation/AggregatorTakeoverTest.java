@@ -214,5 +214,23 @@ class AggregatorTakeoverTest {
     assertEquals(
         LocalTraining.generatorShapes().keySet(),
         hospitals.get(last).loadGlobal(MODEL, 1).weights().keySet());
+
+    // Known gap: a participant anchoring g2 out of turn takes the name (the ledger does not know
+    // the rule). Nobody loads it, and round 1's aggregator is told the round is blocked, not done.
+    ByteString outOfTurn = RoundRules.rotation(keys, 1).get(2);
+    chainOf(names.get(outOfTurn))
+        .submit(
+            g1.anchor().toBuilder()
+                .setVersion("g2")
+                .clearParents()
+                .addParents(MODEL + "@g1")
+                .build());
+    assertTrue(Lineage.walk(MODEL + "@g2", auditor).problem().contains("bad metadata"));
+    ByteString roundOneAggregator = RoundRules.aggregator(keys, 1);
+    IllegalStateException blocked =
+        assertThrows(
+            IllegalStateException.class,
+            () -> hospitals.get(roundOneAggregator).aggregate(MODEL, 1, 0, 100));
+    assertTrue(blocked.getMessage().startsWith("round 1 is blocked"), blocked.getMessage());
   }
 }
