@@ -194,6 +194,31 @@ class TxRefusalTest {
     assertRefused(REFUSAL_CONFLICT, chain.sign(chain.otherHospital, 1, model));
   }
 
+  /**
+   * Two participants anchoring the same federated global (a stand-in and a late aggregator) in one
+   * block: the first in block order is applied, the second refused, so every node keeps the same
+   * one and the round's global is simply the first committed.
+   */
+  @Test
+  void twoAnchorsOfOneModelVersionInOneBlockKeepTheFirst() {
+    Transaction first = chain.sign(chain.otherHospital, 1, modelPayload("fed", "g1"));
+    Transaction second =
+        chain.sign(
+            chain.hospital,
+            1,
+            Payload.newBuilder()
+                .setModelAnchor(
+                    modelPayload("fed", "g1").getModelAnchor().toBuilder()
+                        .setWeightsSha256(ByteString.copyFrom(new byte[32])))
+                .build());
+    var e = chain.commit(first, second);
+    assertEquals(java.util.List.of(first), e.applied());
+    assertEquals(1, e.rejected().size());
+    assertEquals(REFUSAL_CONFLICT, e.rejected().get(0).refusal().code());
+    var model = chain.executor.view(chain.state::get).model("fed", "g1").orElseThrow();
+    assertEquals(chain.otherHospital.getEd25519PublicKey(), model.getOwner());
+  }
+
   @Test
   void referencesToMissingThingsAreNotFound() {
     assertRefused(

@@ -14,7 +14,9 @@ import picocli.CommandLine.Option;
     name = "aggregate",
     mixinStandardHelpOptions = true,
     description = {
-      "As the round's aggregator (participants sorted by key, round mod n), wait for every update",
+      "As the round's aggregator (participants sorted by key, round mod n), or as the participant",
+      "k places after it once gN's height + deadline + k * takeover blocks passed with no",
+      "MODEL@g(ROUND+1) anchored (otherwise: 'not your turn until height H'), wait for every update",
       "or for the deadline with a quorum, check each update (hash vs anchor, shapes, NaN/Inf,",
       "norm), FedAvg the rest by sample count and anchor MODEL@g(ROUND+1) with all updates as",
       "parents and the exclusions in its metadata."
@@ -31,7 +33,9 @@ final class FederateAggregateCommand implements Callable<Integer> {
   @Option(
       names = "--wait-s",
       defaultValue = "900",
-      description = "How long to wait for the round to close (default ${DEFAULT-VALUE}).")
+      description =
+          "How long to wait for this identity's turn and for the round to close (default"
+              + " ${DEFAULT-VALUE}).")
   long waitS;
 
   @Option(

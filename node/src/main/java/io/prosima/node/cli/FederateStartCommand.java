@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Anchor MODEL@g0, the starting global G of a federation (the shipped G, another models",
-      "directory's G, or a fresh G), with the participants, quorum and deadline in its metadata;",
+      "directory's G, or a fresh G), with the participants, quorum, deadline and takeover period",
+      "in its metadata;",
       "its weights are stored on the validators sealed to every participant."
     })
 final class FederateStartCommand implements Callable<Integer> {
@@ -50,6 +51,14 @@ final class FederateStartCommand implements Callable<Integer> {
       description =
           "Blocks after a global model by which updates count (default ${DEFAULT-VALUE}).")
   long deadlineBlocks;
+
+  @Option(
+      names = "--takeover-blocks",
+      description =
+          "Blocks each stand-in waits after the deadline before the next participant in the"
+              + " rotation may aggregate a round whose aggregator is silent (default: the"
+              + " deadline).")
+  Long takeoverBlocks;
 
   @Option(names = "--from", description = "Models directory whose G starts (default: shipped).")
   Path from;
@@ -81,7 +90,14 @@ final class FederateStartCommand implements Callable<Integer> {
         origin = from != null ? "G of a models directory" : "shipped G";
       }
       Federation f = new Federation(new FederationChain(s.nodes, s.via), System.out);
-      f.start(model, keys, quorum != null ? quorum : keys.size(), deadlineBlocks, g, origin);
+      f.start(
+          model,
+          keys,
+          quorum != null ? quorum : keys.size(),
+          deadlineBlocks,
+          takeoverBlocks != null ? takeoverBlocks : deadlineBlocks,
+          g,
+          origin);
       return 0;
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw new CliException(e.getMessage(), e);

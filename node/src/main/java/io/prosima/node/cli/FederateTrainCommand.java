@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
     description = {
       "Load MODEL@gROUND (lineage and weights hash checked), fine-tune it for --steps on this",
       "hospital's slices (--data, a folder with manifest.csv; validation indices held out), store",
-      "the update sealed to the round's aggregator and anchor it as MODEL@uROUND.<key>."
+      "the update sealed to every participant (any may stand in as aggregator) and anchor it as",
+      "MODEL@uROUND.<key>."
     })
 final class FederateTrainCommand implements Callable<Integer> {
   @Mixin ClientOptions client;

@@ -28,10 +28,11 @@ import java.util.Optional;
  *   <li>{@link #start}: a participant anchors {@code model@g0} (G's weights blob hash, the round's
  *       rules in its metadata) and stores it sealed to every participant.
  *   <li>{@link #train}: each participant loads {@code model@gN} (lineage checked, hash checked),
- *       fine-tunes it on its own slices, stores its update sealed to the round's aggregator, then
- *       anchors {@code model@uN.<key>} with parent {@code model@gN}, its sample count and local
- *       validation PSNR.
- *   <li>{@link #aggregate}: the round's aggregator ({@link RoundRules#aggregator}) waits for every
+ *       fine-tunes it on its own slices, stores its update sealed to every participant (any of them
+ *       may have to stand in as aggregator), then anchors {@code model@uN.<key>} with parent {@code
+ *       model@gN}, its sample count and local validation PSNR.
+ *   <li>{@link #aggregate}: the round's aggregator ({@link RoundRules#aggregator}), or a stand-in
+ *       once the takeover rule entitles it ({@link RoundRules#entitledAfter}), waits for every
  *       update or for the deadline with a quorum, fetches each anchored update, excludes those that
  *       fail {@link UpdateCheck} (hash vs anchor, shapes, NaN/Inf, norm) or came late, averages the
  *       rest with {@link FedAvg}, stores {@code gN+1} sealed to all and anchors it with every
@@ -79,14 +80,19 @@ public final class Federation {
       List<ByteString> participants,
       int quorum,
       long deadlineBlocks,
+      long takeoverBlocks,
       Map<String, float[]> generator,
       String origin) {
     RoundNames.checkModel(model);
     if (participants.isEmpty() || participants.size() > 15) {
       throw new IllegalArgumentException("give 1..15 participants");
     }
-    if (quorum < 1 || quorum > participants.size() || deadlineBlocks < 1) {
-      throw new IllegalArgumentException("quorum must be 1..participants, deadline positive");
+    if (quorum < 1 || quorum > participants.size() || deadlineBlocks < 1 || takeoverBlocks < 1) {
+      throw new IllegalArgumentException(
+          "quorum must be 1..participants, deadline and takeover period positive");
+    }
+    if (new java.util.HashSet<>(participants).size() != participants.size()) {
+      throw new IllegalArgumentException("a participant is named twice");
     }
     if (!participants.contains(me())) {
       throw new IllegalArgumentException("the identity starting a federation must take part");
@@ -111,6 +117,8 @@ public final class Federation {
                     Integer.toString(quorum),
                     "deadline_blocks",
                     Long.toString(deadlineBlocks),
+                    "takeover_blocks",
+                    Long.toString(takeoverBlocks),
                     "origin",
                     origin))
             .build();
@@ -187,7 +195,7 @@ public final class Federation {
 
   /**
    * This participant's update for round {@code round}: fine-tune the global G on {@code data}, seal
-   * the result to the round's aggregator and store it, then anchor it. {@code tamper} is for the
+   * the result to every participant and store it, then anchor it. {@code tamper} is for the
    * robustness test only (a hospital that stores other bytes than it anchors, or NaNs).
    */
   public String train(
@@ -224,8 +232,11 @@ public final class Federation {
     }
     String version = RoundNames.update(round, me());
     ByteString aggregator = RoundRules.aggregator(participants, round);
+    // Sealed to the whole rotation, not only to the round's aggregator: any participant may have to
+    // stand in for it (RoundRules.rotation), and it must be able to open the update then. Each
+    // extra recipient costs SealedBlob.ENTRY_BYTES (113) per stored copy; the blob is sealed once.
     // Durability order: the sealed weights are stored before the anchor that points at them.
-    putSealed(model, version, blob, List.of(aggregator));
+    putSealed(model, version, blob, RoundRules.rotation(participants, round));
     ModelAnchor anchor =
         ModelAnchor.newBuilder()
             .setModelId(model)
@@ -253,7 +264,7 @@ public final class Federation {
     long height = chain.submit(anchor);
     log.printf(
         Locale.ROOT,
-        "anchored %s at height %d (samples %d, local validation %.2f dB), sealed for aggregator %s%n",
+        "anchored %s at height %d (samples %d, local validation %.2f dB); aggregator %s%n",
         RoundNames.ref(model, version),
         height,
         r.samples(),
@@ -275,25 +286,34 @@ public final class Federation {
   public record Aggregation(String ref, List<String> included, List<String> excluded) {}
 
   /**
-   * Aggregates round {@code round} if this identity is its aggregator: waits up to {@code waitMs}
-   * for the round to close ({@link RoundRules#decide}), then anchors {@code model@g(round+1)}.
+   * Aggregates round {@code round} when this identity may ({@link RoundRules#rotation}: the round's
+   * aggregator at once, a stand-in at takeover step k only after {@link RoundRules#entitledAfter}):
+   * waits up to {@code waitMs} for its turn and for the round to close ({@link RoundRules#decide}),
+   * then anchors {@code model@g(round+1)}. Refuses when another participant anchored it first.
    */
   public Aggregation aggregate(String model, long round, long waitMs, double deltaNormMax)
       throws InterruptedException {
     Global g = loadGlobal(model, round);
-    List<ByteString> participants = g.metadata().participants();
-    ByteString aggregator = RoundRules.aggregator(participants, round);
-    if (!aggregator.equals(me())) {
-      throw new IllegalStateException(
-          "round " + round + " is aggregated by " + name(aggregator) + ", not by this identity");
+    RoundMetadata.Rules rules = g.metadata().rules();
+    List<ByteString> participants = rules.participants();
+    int step = RoundRules.takeoverStep(participants, round, me());
+    if (step < 0) {
+      throw new IllegalStateException("this identity is not a participant of " + g.ref());
     }
-    int quorum = (int) g.metadata().number("quorum");
-    long deadlineBlocks = g.metadata().number("deadline_blocks");
+    long entitledAfter =
+        RoundRules.entitledAfter(
+            g.anchored().height(), rules.deadlineBlocks(), rules.takeoverBlocks(), step);
+    int quorum = (int) rules.quorum();
+    long deadlineBlocks = rules.deadlineBlocks();
     long deadline = g.anchored().height() + deadlineBlocks;
+    String nextRef = RoundNames.ref(model, RoundNames.global(round + 1));
     long until = System.currentTimeMillis() + waitMs;
     RoundRules.Decision d;
     while (true) {
+      refuseIfAggregated(nextRef, round);
       long height = chain.height();
+      // The anchor commits above the height seen now, so from entitledAfter on it is in time.
+      boolean myTurn = height >= entitledAfter;
       int onTime = 0;
       for (ByteString p : participants) {
         Optional<Lineage.Anchored> u =
@@ -304,9 +324,22 @@ public final class Federation {
       }
       d = RoundRules.decide(onTime, participants.size(), quorum, height, deadline);
       log.printf(
-          "round %d: %d of %d updates anchored by height %d (deadline %d, quorum %d): %s%n",
-          round, onTime, participants.size(), height, deadline, quorum, d);
-      if (d != RoundRules.Decision.WAIT || System.currentTimeMillis() > until) {
+          "round %d: %d of %d updates anchored by height %d (deadline %d, quorum %d): %s%s%n",
+          round,
+          onTime,
+          participants.size(),
+          height,
+          deadline,
+          quorum,
+          d,
+          myTurn ? "" : "; " + notYourTurn(round, participants, step, entitledAfter));
+      if (myTurn && d != RoundRules.Decision.WAIT) {
+        break;
+      }
+      if (System.currentTimeMillis() > until) {
+        if (!myTurn) {
+          throw new IllegalStateException(notYourTurn(round, participants, step, entitledAfter));
+        }
         break;
       }
       Thread.sleep(POLL_MS);
@@ -360,6 +393,8 @@ public final class Federation {
     Map<String, float[]> next = FedAvg.average(accepted);
     byte[] blob = WeightsBlob.encode(next, shapes);
     String version = RoundNames.global(round + 1);
+    // Another stand-in may have won while this one fetched and averaged: do not store in vain.
+    refuseIfAggregated(nextRef, round);
     putSealed(model, version, blob, participants);
     ModelAnchor anchor =
         ModelAnchor.newBuilder()
@@ -379,10 +414,18 @@ public final class Federation {
                     Integer.toString(quorum),
                     "deadline_blocks",
                     Long.toString(deadlineBlocks),
+                    "takeover_blocks",
+                    Long.toString(rules.takeoverBlocks()),
                     "previous",
                     g.ref(),
                     "aggregator",
                     name(me()),
+                    "aggregator_key",
+                    HexFormat.of().formatHex(me().toByteArray()),
+                    "takeover",
+                    Integer.toString(step),
+                    "entitled_after",
+                    Long.toString(entitledAfter),
                     "included",
                     String.join(",", included),
                     "excluded",
@@ -398,6 +441,57 @@ public final class Federation {
     log.printf(
         "anchored %s at height %d: included %s, excluded %s%n", ref, height, included, excluded);
     return new Aggregation(ref, included, excluded);
+  }
+
+  private String notYourTurn(
+      long round, List<ByteString> participants, int step, long entitledAfter) {
+    return "not your turn until height "
+        + (entitledAfter == Long.MAX_VALUE ? "never" : Long.toString(entitledAfter + 1))
+        + ": round "
+        + round
+        + " is aggregated by "
+        + name(RoundRules.aggregator(participants, round))
+        + "; this identity stands in at takeover step "
+        + step
+        + " if no global is anchored by then";
+  }
+
+  /**
+   * The ledger anchors one {@code model@gN+1} (a second anchor of a version is refused), so the
+   * first committed global of a round is the round's, whoever of the entitled anchored it. One
+   * anchored out of turn still takes the name but fails every lineage check: say so, the round is
+   * stuck rather than done.
+   */
+  private void refuseIfAggregated(String nextRef, long round) {
+    Optional<Lineage.Anchored> done = chain.anchor(nextRef);
+    if (done.isEmpty()) {
+      return;
+    }
+    String who = name(done.get().signer());
+    String problem = AggregatorCheck.problem(nextRef, done.get(), chain);
+    if (problem != null) {
+      throw new IllegalStateException(
+          "round "
+              + round
+              + " is blocked: "
+              + nextRef
+              + " was anchored at height "
+              + done.get().height()
+              + " by "
+              + who
+              + " and fails the lineage check ("
+              + problem
+              + "); the ledger keeps the first anchor of a version");
+    }
+    throw new IllegalStateException(
+        "round "
+            + round
+            + " is already aggregated: "
+            + nextRef
+            + " was anchored at height "
+            + done.get().height()
+            + " by "
+            + who);
   }
 
   private UpdateCheck.Verdict check(

@@ -98,7 +98,8 @@ public final class FederationChain implements Lineage.Chain {
       throw new IllegalStateException("the transaction of " + ref + " is not a model anchor");
     }
     return Optional.of(
-        new Lineage.Anchored(tx.getTx().getPayload().getModelAnchor(), tx.getHeight()));
+        new Lineage.Anchored(
+            tx.getTx().getPayload().getModelAnchor(), tx.getHeight(), tx.getTx().getSigner()));
   }
 
   /** The Ed25519 key that anchored {@code ref}. */

@@ -1,5 +1,6 @@
 package io.prosima.node.federation;
 
+import com.google.protobuf.ByteString;
 import io.prosima.proto.v1.ModelAnchor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -12,9 +13,10 @@ import java.util.Set;
 /**
  * The lineage check of a federated global model, one rule for the node that loads a model and for
  * the auditor who walks it: every model in the lineage is anchored on chain with a 32-byte weights
- * hash, every parent it names is anchored, and the walk ends at an anchored root (a model without
- * parents). Whether the loaded bytes hash to the anchor is checked by the loader against {@link
- * Node#anchor()}.
+ * hash, every parent it names is anchored, the walk ends at an anchored root (a model without
+ * parents), and every federated global model {@code gN+1} was anchored by a participant the
+ * takeover rule entitled to aggregate round N at that height ({@link AggregatorCheck}). Whether the
+ * loaded bytes hash to the anchor is checked by the loader against {@link Node#anchor()}.
  */
 public final class Lineage {
   /** Models visited at most (a lineage of hundreds of rounds of 16 updates fits). */
@@ -27,8 +29,13 @@ public final class Lineage {
     Optional<Anchored> anchor(String ref);
   }
 
-  /** An anchored model: its anchor and the height it committed at. */
-  public record Anchored(ModelAnchor anchor, long height) {}
+  /** An anchored model: its anchor, the height it committed at and the key that signed it. */
+  public record Anchored(ModelAnchor anchor, long height, ByteString signer) {
+    /** An anchor whose signer does not matter (only federated globals from round 1 check it). */
+    public Anchored(ModelAnchor anchor, long height) {
+      this(anchor, height, ByteString.EMPTY);
+    }
+  }
 
   /** One model of the lineage, in walk order (the checked model first). */
   public record Node(String ref, Anchored anchored) {
@@ -62,6 +69,10 @@ public final class Lineage {
       }
       if (m.getWeightsSha256().size() != 32) {
         return new Result(nodes, r + " has no 32-byte weights hash");
+      }
+      String notEntitled = AggregatorCheck.problem(r, a.get(), chain);
+      if (notEntitled != null) {
+        return new Result(nodes, notEntitled);
       }
       nodes.add(new Node(r, a.get()));
       for (String parent : m.getParentsList()) {

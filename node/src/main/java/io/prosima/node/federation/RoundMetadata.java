@@ -82,6 +82,23 @@ public final class RoundMetadata {
     return out;
   }
 
+  /**
+   * The rules a global model sets for the round it starts, and every later global carries
+   * unchanged. {@code takeoverBlocks} defaults to {@code deadlineBlocks} for a global anchored
+   * before takeover existed.
+   */
+  public record Rules(
+      List<ByteString> participants, long quorum, long deadlineBlocks, long takeoverBlocks) {}
+
+  public Rules rules() {
+    long deadline = number("deadline_blocks");
+    long takeover = p.containsKey("takeover_blocks") ? number("takeover_blocks") : deadline;
+    if (deadline < 1 || takeover < 1) {
+      throw new IllegalArgumentException("deadline_blocks and takeover_blocks must be positive");
+    }
+    return new Rules(participants(), number("quorum"), deadline, takeover);
+  }
+
   /** Builds metadata text: alternating keys and values, in the order given. */
   public static String text(String... keyValues) {
     StringBuilder b = new StringBuilder("federation=" + FORMAT + "\n");

@@ -16,6 +16,8 @@ public final class RoundNames {
 
   public static final int ROUND_MAX = 1_000_000;
 
+  private static final Pattern GLOBAL = Pattern.compile("g(0|[1-9][0-9]{0,6})");
+
   private RoundNames() {}
 
   public static String checkModel(String model) {
@@ -27,6 +29,15 @@ public final class RoundNames {
 
   public static String global(long round) {
     return "g" + round;
+  }
+
+  /** The round N of a global model's version "gN", or -1 if {@code version} is not one. */
+  public static long globalRound(String version) {
+    if (!GLOBAL.matcher(version).matches()) {
+      return -1;
+    }
+    long round = Long.parseLong(version.substring(1));
+    return round <= ROUND_MAX ? round : -1;
   }
 
   public static String update(long round, ByteString participant) {

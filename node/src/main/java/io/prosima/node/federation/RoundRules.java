@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * The rules of a federated round that every party computes alike from the chain: who aggregates (a
- * rotation over the participants, not a fixed server) and when the round closes (everyone, or a
- * quorum once the deadline height has passed).
+ * rotation over the participants, not a fixed server), who may stand in when that participant does
+ * not (takeover, by height), and when the round closes (everyone, or a quorum once the deadline
+ * height has passed).
  */
 public final class RoundRules {
   private RoundRules() {}
@@ -28,12 +29,54 @@ public final class RoundRules {
    * one at index round mod n. Every round passes the work (and the trust) on.
    */
   public static ByteString aggregator(List<ByteString> participants, long round) {
+    return rotation(participants, round).get(0);
+  }
+
+  /**
+   * Who may aggregate {@code round}, in order of entitlement: participants sorted by key, starting
+   * at index round mod n and wrapping around. Position k is takeover step k: step 0 is the round's
+   * own aggregator, step k stands in once steps 0..k-1 have had their chance ({@link
+   * #entitledAfter}). Every participant holds exactly one step, so a round never runs out of
+   * stand-ins while one participant is up.
+   */
+  public static List<ByteString> rotation(List<ByteString> participants, long round) {
     if (participants.isEmpty() || round < 0) {
       throw new IllegalArgumentException("no participants or a negative round");
     }
     List<ByteString> sorted = new ArrayList<>(participants);
     sorted.sort(Comparator.comparing(ByteString::toByteArray, java.util.Arrays::compareUnsigned));
-    return sorted.get((int) (round % sorted.size()));
+    int first = (int) (round % sorted.size());
+    List<ByteString> out = new ArrayList<>(sorted.subList(first, sorted.size()));
+    out.addAll(sorted.subList(0, first));
+    return out;
+  }
+
+  /** The takeover step of {@code key} in {@code round} (0 = its own aggregator), -1 if none. */
+  public static int takeoverStep(List<ByteString> participants, long round, ByteString key) {
+    return rotation(participants, round).indexOf(key);
+  }
+
+  /**
+   * The height after which takeover step {@code step} may anchor the round's next global model (its
+   * anchor must commit at a greater height). Step 0, the round's own aggregator, may from the start
+   * of the round; step k >= 1 only once the deadline and k takeover periods have passed with no
+   * next global anchored: {@code globalHeight + deadlineBlocks + k * takeoverBlocks}. Heights, not
+   * clocks, so every party and every auditor computes the same answer from the chain.
+   */
+  public static long entitledAfter(
+      long globalHeight, long deadlineBlocks, long takeoverBlocks, int step) {
+    if (globalHeight < 0 || deadlineBlocks < 1 || takeoverBlocks < 1 || step < 0) {
+      throw new IllegalArgumentException("bad height, deadline, takeover period or step");
+    }
+    if (step == 0) {
+      return globalHeight;
+    }
+    try {
+      return Math.addExact(
+          Math.addExact(globalHeight, deadlineBlocks), Math.multiplyExact(step, takeoverBlocks));
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE; // never: an absurd period must not wrap into an early turn
+    }
   }
 
   /**

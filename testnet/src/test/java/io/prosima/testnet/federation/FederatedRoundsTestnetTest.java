@@ -88,7 +88,7 @@ class FederatedRoundsTestnetTest {
         SavedModelWeights.read(
             ShippedModels.defaultDir().resolve(ModelExport.GENERATOR_DIR), LocalTraining.PREFIX);
 
-    hospitals.get(keys.get(0)).start(MODEL, keys, 1, 600, g0, "shipped G");
+    hospitals.get(keys.get(0)).start(MODEL, keys, 1, 600, 600, g0, "shipped G");
     for (int round = 0; round < 2; round++) {
       ByteString aggregator = RoundRules.aggregator(keys, round);
       List<ByteString> others = new ArrayList<>(keys);
