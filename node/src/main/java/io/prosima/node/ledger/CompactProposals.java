@@ -159,14 +159,18 @@ public final class CompactProposals {
   }
 
   /**
-   * The transactions still missing from proposals that asked for them at least {@link
-   * #REFETCH_AFTER_NANOS} ago (each hash once), to be asked for again; they count as asked now.
+   * The transactions still missing from proposals for {@code nextHeight} that asked for them at
+   * least {@link #REFETCH_AFTER_NANOS} ago (each hash once), to be asked for again; they count as
+   * asked now. Proposals for a height already committed are dropped: their transactions are in the
+   * chain or gone, and asking for them again would only load the neighbours.
    */
-  public synchronized List<ByteString> toFetchAgain(long nowNanos) {
+  public synchronized List<ByteString> toFetchAgain(long nowNanos, long nextHeight) {
     expire(nowNanos);
+    pending.values().removeIf(p -> p.compact.getProposal().getHeight() < nextHeight);
     java.util.LinkedHashSet<ByteString> again = new java.util.LinkedHashSet<>();
     for (Pending p : pending.values()) {
-      if (nowNanos - p.askedNanos < REFETCH_AFTER_NANOS) {
+      if (p.compact.getProposal().getHeight() != nextHeight
+          || nowNanos - p.askedNanos < REFETCH_AFTER_NANOS) {
         continue;
       }
       p.askedNanos = nowNanos;

@@ -74,7 +74,7 @@ public final class GossipIntake {
    */
   public void tick(long nowNanos, Sink sink) {
     relay.tick(nowNanos, sink);
-    List<ByteString> again = compacts.toFetchAgain(nowNanos);
+    List<ByteString> again = compacts.toFetchAgain(nowNanos, replica.height() + 1);
     for (int i = 0; i < again.size(); i += TxRelay.HASHES_PER_FRAME_MAX) {
       sink.fetch(again.subList(i, Math.min(again.size(), i + TxRelay.HASHES_PER_FRAME_MAX)));
     }

@@ -105,14 +105,26 @@ class CompactProposalsTest {
     long second = CompactProposals.REFETCH_AFTER_NANOS;
 
     compacts.receive(c, NEIGHBOUR, 0);
-    assertTrue(compacts.toFetchAgain(second - 1).isEmpty(), "asked at receipt, too soon again");
-    assertEquals(List.of(hash(tx(1)), hash(tx(3))), compacts.toFetchAgain(second));
-    assertTrue(compacts.toFetchAgain(second + 1).isEmpty(), "just asked again");
+    assertTrue(compacts.toFetchAgain(second - 1, 7).isEmpty(), "asked at receipt, too soon again");
+    assertTrue(compacts.toFetchAgain(second, 6).isEmpty(), "a later height waits for its turn");
+    assertEquals(List.of(hash(tx(1)), hash(tx(3))), compacts.toFetchAgain(second, 7));
+    assertTrue(compacts.toFetchAgain(second + 1, 7).isEmpty(), "just asked again");
 
     compacts.fetched(NEIGHBOUR, List.of(tx(1)), second + 2);
-    assertEquals(List.of(hash(tx(3))), compacts.toFetchAgain(2 * second), "only what is missing");
+    assertEquals(
+        List.of(hash(tx(3))), compacts.toFetchAgain(2 * second, 7), "only what is missing");
     mempool.put(hash(tx(3)), tx(3)); // arrived by gossip instead
-    assertTrue(compacts.toFetchAgain(3 * second).isEmpty(), "nothing missing any more");
+    assertTrue(compacts.toFetchAgain(3 * second, 7).isEmpty(), "nothing missing any more");
+  }
+
+  @Test
+  void aProposalForACommittedHeightIsDroppedNotFetchedAgain() {
+    CompactProposal c = CompactProposals.wire(proposal(List.of(tx(1)))).getCompactProposal();
+    compacts.receive(c, NEIGHBOUR, 0);
+    assertEquals(1, compacts.pendingCount());
+
+    assertTrue(compacts.toFetchAgain(CompactProposals.REFETCH_AFTER_NANOS, 8).isEmpty());
+    assertEquals(0, compacts.pendingCount(), "height 7 is committed: nothing waits for it");
   }
 
   @Test
