@@ -13,7 +13,8 @@ import java.util.List;
  * @param benign a benign (whole-image) change
  * @param editedTiles tiles whose content hash differs from the fingerprint's, ascending
  * @param shippedFlags tiles the shipped verifier calls TAMPERED, ascending
- * @param cosines per tile, E-cosine to the anchored latent; NaN where not computed (unchanged tile)
+ * @param deviations per tile, the verifier's block-mean excess over the anchored latent ({@code
+ *     BlockDeviation.score}); NaN where not computed (unchanged tile)
  * @param hamming per tile, pHash Hamming distance to the clean tile's hash (0 when unchanged)
  * @param anatomyHamming as {@code hamming}, but 0 on tiles that were background in the clean image
  */
@@ -23,19 +24,19 @@ public record ScoredCase(
     boolean benign,
     List<Integer> editedTiles,
     List<Integer> shippedFlags,
-    double[] cosines,
+    double[] deviations,
     int[] hamming,
     int[] anatomyHamming) {
 
-  /** Lowest cosine over the changed tiles; 1 when no tile changed. */
-  public double minCosine() {
-    double min = 1;
-    for (double c : cosines) {
-      if (!Double.isNaN(c)) {
-        min = Math.min(min, c);
+  /** Highest deviation over the changed tiles; negative infinity when no tile changed. */
+  public double maxDeviation() {
+    double max = Double.NEGATIVE_INFINITY;
+    for (double d : deviations) {
+      if (!Double.isNaN(d)) {
+        max = Math.max(max, d);
       }
     }
-    return min;
+    return max;
   }
 
   public int maxHamming() {
@@ -54,11 +55,13 @@ public record ScoredCase(
     return max;
   }
 
-  /** Tiles whose cosine is below {@code threshold} (the verifier's rule at another threshold). */
-  public List<Integer> flaggedByCosine(double threshold) {
+  /**
+   * Tiles whose deviation is above {@code threshold} (the verifier's rule at another threshold).
+   */
+  public List<Integer> flaggedByDeviation(double threshold) {
     List<Integer> out = new ArrayList<>();
-    for (int i = 0; i < cosines.length; i++) {
-      if (cosines[i] < threshold) {
+    for (int i = 0; i < deviations.length; i++) {
+      if (deviations[i] > threshold) {
         out.add(i);
       }
     }
