@@ -146,8 +146,17 @@ public final class BlockDeviation {
     return max;
   }
 
-  /** How much magnitude noise of {@code sigma} raises the mean of a block of true mean a. */
+  /**
+   * How much magnitude noise of {@code sigma} may raise the mean of a block of mean a. Rician lift
+   * is per pixel: about sqrt(a^2 + (pi/2) sigma^2) - a for a block of uniform a, but a block at the
+   * edge of the anatomy mixes black pixels (lifted by 1.2533 sigma) with tissue (lifted by almost
+   * nothing), and its mean alone cannot tell. The bound 1.2533 sigma (1 - a) covers every mix of
+   * black and tissue up to full scale, so the larger of the two is allowed. It is zero on a copy
+   * without noise, where local edits are judged.
+   */
   static double ricianLift(double a, double sigma) {
-    return Math.sqrt(a * a + Math.PI / 2 * sigma * sigma) - a;
+    double uniform = Math.sqrt(a * a + Math.PI / 2 * sigma * sigma) - a;
+    double mixed = Math.sqrt(Math.PI / 2) * sigma * Math.max(0, 1 - a);
+    return Math.max(uniform, mixed);
   }
 }

@@ -79,7 +79,10 @@ class BlockDeviationTest {
     darker[0] -= 0.025f;
     assertTrue(BlockDeviation.score(darker, anchored, sigma) > 0);
     assertEquals(Math.sqrt(Math.PI / 2) * sigma, BlockDeviation.ricianLift(0, sigma), 1e-12);
-    assertTrue(BlockDeviation.ricianLift(0.5, sigma) < 0.001);
+    // A block half black, half at full scale: mean 0.5, lifted by half of 1.2533 sigma.
+    assertEquals(
+        0.5 * Math.sqrt(Math.PI / 2) * sigma, BlockDeviation.ricianLift(0.5, sigma), 1e-12);
+    assertEquals(0.0, BlockDeviation.ricianLift(1.0, sigma), 1e-3);
   }
 
   @Test
