@@ -1,5 +1,7 @@
 package io.prosima.imaging.tamper;
 
+import io.prosima.imaging.verify.ImageVerifier;
+import io.prosima.imaging.verify.TamperedRegion;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,6 +19,7 @@ import java.util.List;
  *     BlockDeviation.score}); NaN where not computed (unchanged tile)
  * @param hamming per tile, pHash Hamming distance to the clean tile's hash (0 when unchanged)
  * @param anatomyHamming as {@code hamming}, but 0 on tiles that were background in the clean image
+ * @param gridCols tiles per row of the image's grid (neighbours for the verifier's region growth)
  */
 public record ScoredCase(
     String group,
@@ -26,7 +29,8 @@ public record ScoredCase(
     List<Integer> shippedFlags,
     double[] deviations,
     int[] hamming,
-    int[] anatomyHamming) {
+    int[] anatomyHamming,
+    int gridCols) {
 
   /** Highest deviation over the changed tiles; negative infinity when no tile changed. */
   public double maxDeviation() {
@@ -56,16 +60,15 @@ public record ScoredCase(
   }
 
   /**
-   * Tiles whose deviation is above {@code threshold} (the verifier's rule at another threshold).
+   * Tiles the verifier's rule names at another primary threshold: deviation above {@code
+   * threshold}, grown into neighbours as {@link ImageVerifier} does.
    */
   public List<Integer> flaggedByDeviation(double threshold) {
-    List<Integer> out = new ArrayList<>();
-    for (int i = 0; i < deviations.length; i++) {
-      if (deviations[i] > threshold) {
-        out.add(i);
-      }
-    }
-    return out;
+    return TamperedRegion.flagged(
+        deviations,
+        gridCols,
+        threshold,
+        Math.min(threshold, ImageVerifier.NEIGHBOUR_DEVIATION_MAX));
   }
 
   /** Tiles whose pHash distance is above {@code threshold}. */

@@ -199,7 +199,8 @@ public final class TamperBenchmark {
         anatomyHam[i] = a.background()[i] ? 0 : ham[i];
       }
     }
-    return new ScoredCase(group, placement, benign, edits, r.tamperedTiles(), dev, ham, anatomyHam);
+    return new ScoredCase(
+        group, placement, benign, edits, r.tamperedTiles(), dev, ham, anatomyHam, a.grid().cols());
   }
 
   /** One stream per slice, so a case does not depend on how many slices ran before it. */
