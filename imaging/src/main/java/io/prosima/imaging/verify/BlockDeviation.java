@@ -114,11 +114,64 @@ public final class BlockDeviation {
   }
 
   /**
+   * The spread of block means that the whole image shows: 1.4826 x the median of |query - anchored|
+   * less int8 rounding, over every tissue block (anchored above {@link #BLACK_LEVEL}) of every
+   * tile, unchanged tiles included (all tiles when fewer than {@link #BLACK_BLOCKS_MIN} are
+   * tissue). A denoised copy (G's reconstruction) has almost no pixel noise left, but its block
+   * means still carry the noise of the copy it came from: the pixel estimate cannot see that, this
+   * spread does. A local edit moves a few blocks of one or two tiles and barely moves the median;
+   * an edit of more than half the image's tissue blocks would, and would widen the tolerance.
+   */
+  public static double blockSigma(List<float[]> queries, List<QuantizedLatent> anchored) {
+    if (queries.size() != anchored.size()) {
+      throw new IllegalArgumentException("one anchored latent per query tile");
+    }
+    List<Double> tissue = new ArrayList<>();
+    List<Double> all = new ArrayList<>();
+    for (int t = 0; t < queries.size(); t++) {
+      float[] a = anchored.get(t).dequantize();
+      float[] q = queries.get(t);
+      // Beyond int8 rounding only: a clean copy's block means differ by rounding and nothing else.
+      double rounding = anchored.get(t).scale() / 2.0;
+      for (int b = 0; b < Math.min(a.length, q.length); b++) {
+        double d = Math.max(0, Math.abs(q[b] - a[b]) - rounding);
+        all.add(d);
+        if (a[b] + Networks.LATENT_OFFSET > BLACK_LEVEL) {
+          tissue.add(d);
+        }
+      }
+    }
+    List<Double> use = tissue.size() >= BLACK_BLOCKS_MIN ? tissue : all;
+    if (use.isEmpty()) {
+      return 0;
+    }
+    Collections.sort(use);
+    return MAD_TO_SIGMA * use.get(use.size() / 2);
+  }
+
+  /**
    * As {@link #score(float[], QuantizedLatent, double)}, with the Rician lift judged at the larger
    * of {@code sigma} and {@code magnitudeSigma} ({@link #magnitudeSigma}).
    */
   public static double score(
       float[] query, QuantizedLatent anchored, double sigma, double magnitudeSigma) {
+    return score(query, anchored, sigma, magnitudeSigma, 0);
+  }
+
+  /**
+   * The full rule: the noise term is {@link #NOISE_SIGMAS} x the larger of sigma / 8 (pixel noise
+   * averaged over a block) and {@code blockSigma} ({@link #blockSigma}, the image's spread of block
+   * means).
+   */
+  public static double score(
+      float[] query,
+      QuantizedLatent anchored,
+      double sigma,
+      double magnitudeSigma,
+      double blockSigma) {
+    if (!(blockSigma >= 0) || Double.isInfinite(blockSigma)) {
+      throw new IllegalArgumentException("block sigma must be finite and >= 0");
+    }
     float[] a = anchored.dequantize();
     if (query.length != a.length || a.length == 0) {
       throw new IllegalArgumentException(
@@ -132,7 +185,7 @@ public final class BlockDeviation {
     }
     double liftSigma = Math.max(sigma, magnitudeSigma);
     double rounding = anchored.scale() / 2.0;
-    double noise = NOISE_SIGMAS * sigma / Networks.LATENT_BLOCK_PX;
+    double noise = NOISE_SIGMAS * Math.max(sigma / Networks.LATENT_BLOCK_PX, blockSigma);
     double max = Double.NEGATIVE_INFINITY;
     for (int b = 0; b < a.length; b++) {
       double anchoredMean = Math.max(0, a[b] + Networks.LATENT_OFFSET);

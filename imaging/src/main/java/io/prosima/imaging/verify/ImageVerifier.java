@@ -136,11 +136,12 @@ public final class ImageVerifier {
       }
       return new VerificationResult(Verdict.AUTHENTIC, checks, List.of(), "");
     }
-    List<float[]> batch = new ArrayList<>(changed.size());
-    for (int i : changed) {
-      batch.add(tiles.get(i));
+    // E of every tile: the unchanged ones too, for the image-wide spread of block means.
+    float[][] all = encoder.embed(tiles);
+    float[][] emb = new float[changed.size()][];
+    for (int k = 0; k < changed.size(); k++) {
+      emb[k] = all[changed.get(k)];
     }
-    float[][] emb = encoder.embed(batch);
     // Noise is judged on the whole image: noise added to one tile to hide an edit barely moves it.
     double sigma = BlockDeviation.noiseSigma(padded);
 
@@ -159,6 +160,15 @@ public final class ImageVerifier {
         anchoredLatents.add(anchoredLatent(leaf, emb[k].length));
       }
     }
+    List<float[]> everyQuery = new ArrayList<>();
+    List<QuantizedLatent> everyAnchored = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      if (!expected.get(i).getLatent().isEmpty()) {
+        everyQuery.add(all[i]);
+        everyAnchored.add(anchoredLatent(expected.get(i), all[i].length));
+      }
+    }
+    double blockSigma = BlockDeviation.blockSigma(everyQuery, everyAnchored);
     double liftSigma = BlockDeviation.magnitudeSigma(withLatent, anchoredLatents);
     double[] deviations = new double[n];
     boolean[] lowInformation = new boolean[n];
@@ -172,7 +182,7 @@ public final class ImageVerifier {
         continue;
       }
       QuantizedLatent anchored = anchoredLatent(leaf, emb[k].length);
-      deviations[i] = BlockDeviation.score(emb[k], anchored, sigma, liftSigma);
+      deviations[i] = BlockDeviation.score(emb[k], anchored, sigma, liftSigma, blockSigma);
       lowInformation[i] =
           wasBackground(anchored)
               && foregroundFraction(tiles.get(i)) <= LOW_INFORMATION_FOREGROUND_MAX;

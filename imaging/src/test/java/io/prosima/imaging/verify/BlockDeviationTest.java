@@ -127,4 +127,43 @@ class BlockDeviationTest {
         IllegalArgumentException.class,
         () -> BlockDeviation.magnitudeSigma(java.util.List.of(lifted), java.util.List.of()));
   }
+
+  @Test
+  void blockSigmaSeesTheImageWideSpreadOfBlockMeansAndIgnoresOneEditedTile() {
+    Random random = new Random(5);
+    java.util.List<float[]> queries = new java.util.ArrayList<>();
+    java.util.List<QuantizedLatent> anchored = new java.util.ArrayList<>();
+    for (int t = 0; t < 16; t++) {
+      float[] z = flat(0.4f + 0.01f * t);
+      anchored.add(QuantizedLatent.quantize(z));
+      float[] q = z.clone();
+      for (int b = 0; b < q.length; b++) {
+        q[b] += (float) (0.006 * random.nextGaussian()); // a denoised copy's leftover spread
+      }
+      queries.add(q);
+    }
+    double spread = BlockDeviation.blockSigma(queries, anchored);
+    assertEquals(0.006, spread, 0.0012);
+    // 0.02 off in one block is within 5 x 0.006 once the spread is known, not without it.
+    float[] q0 = queries.get(0).clone();
+    q0[3] = anchored.get(0).dequantize()[3] + 0.02f;
+    assertTrue(BlockDeviation.score(q0, anchored.get(0), 0, 0, spread) < 0);
+    assertTrue(BlockDeviation.score(q0, anchored.get(0), 0, 0, 0) > 0);
+
+    // A clean image with one tile rewritten: the other 15 tiles keep the median near 0.
+    java.util.List<float[]> local = new java.util.ArrayList<>();
+    for (int t = 0; t < 16; t++) {
+      float[] z = anchored.get(t).dequantize();
+      if (t == 7) {
+        for (int b = 0; b < z.length; b++) {
+          z[b] += 0.2f;
+        }
+      }
+      local.add(z);
+    }
+    assertEquals(0.0, BlockDeviation.blockSigma(local, anchored), 1e-6);
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> BlockDeviation.score(q0, anchored.get(0), 0, 0, Double.NaN));
+  }
 }
