@@ -31,16 +31,19 @@ public final class AnchoredModel {
   public static byte[] weightsSha256(Path modelDir) throws IOException {
     Path pb = modelDir.resolve("saved_model.pb");
     Path vars = modelDir.resolve("variables");
-    if (!Files.isRegularFile(pb) || !Files.isDirectory(vars)) {
-      throw new IOException(
-          modelDir + " is not a SavedModel directory (no saved_model.pb or variables/)");
+    if (!Files.isRegularFile(pb)) {
+      throw new IOException(modelDir + " is not a SavedModel directory (no saved_model.pb)");
     }
     List<String> names = new ArrayList<>();
     names.add("saved_model.pb");
-    try (Stream<Path> files = Files.walk(vars)) {
-      files
-          .filter(Files::isRegularFile)
-          .forEach(p -> names.add(modelDir.relativize(p).toString().replace('\\', '/')));
+    // A graph without variables (E, the block-mean operator) has an empty variables/, which git
+    // does not keep: absent and empty hash the same.
+    if (Files.isDirectory(vars)) {
+      try (Stream<Path> files = Files.walk(vars)) {
+        files
+            .filter(Files::isRegularFile)
+            .forEach(p -> names.add(modelDir.relativize(p).toString().replace('\\', '/')));
+      }
     }
     names.sort(null);
     MessageDigest md = Sha256.digest();

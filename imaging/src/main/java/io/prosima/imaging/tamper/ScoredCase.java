@@ -1,5 +1,7 @@
 package io.prosima.imaging.tamper;
 
+import io.prosima.imaging.verify.ImageVerifier;
+import io.prosima.imaging.verify.TamperedRegion;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,9 +15,11 @@ import java.util.List;
  * @param benign a benign (whole-image) change
  * @param editedTiles tiles whose content hash differs from the fingerprint's, ascending
  * @param shippedFlags tiles the shipped verifier calls TAMPERED, ascending
- * @param cosines per tile, E-cosine to the anchored latent; NaN where not computed (unchanged tile)
+ * @param deviations per tile, the verifier's block-mean excess over the anchored latent ({@code
+ *     BlockDeviation.score}); NaN where not computed (unchanged tile)
  * @param hamming per tile, pHash Hamming distance to the clean tile's hash (0 when unchanged)
  * @param anatomyHamming as {@code hamming}, but 0 on tiles that were background in the clean image
+ * @param gridCols tiles per row of the image's grid (neighbours for the verifier's region growth)
  */
 public record ScoredCase(
     String group,
@@ -23,19 +27,20 @@ public record ScoredCase(
     boolean benign,
     List<Integer> editedTiles,
     List<Integer> shippedFlags,
-    double[] cosines,
+    double[] deviations,
     int[] hamming,
-    int[] anatomyHamming) {
+    int[] anatomyHamming,
+    int gridCols) {
 
-  /** Lowest cosine over the changed tiles; 1 when no tile changed. */
-  public double minCosine() {
-    double min = 1;
-    for (double c : cosines) {
-      if (!Double.isNaN(c)) {
-        min = Math.min(min, c);
+  /** Highest deviation over the changed tiles; negative infinity when no tile changed. */
+  public double maxDeviation() {
+    double max = Double.NEGATIVE_INFINITY;
+    for (double d : deviations) {
+      if (!Double.isNaN(d)) {
+        max = Math.max(max, d);
       }
     }
-    return min;
+    return max;
   }
 
   public int maxHamming() {
@@ -54,15 +59,16 @@ public record ScoredCase(
     return max;
   }
 
-  /** Tiles whose cosine is below {@code threshold} (the verifier's rule at another threshold). */
-  public List<Integer> flaggedByCosine(double threshold) {
-    List<Integer> out = new ArrayList<>();
-    for (int i = 0; i < cosines.length; i++) {
-      if (cosines[i] < threshold) {
-        out.add(i);
-      }
-    }
-    return out;
+  /**
+   * Tiles the verifier's rule names at another primary threshold: deviation above {@code
+   * threshold}, grown into neighbours as {@link ImageVerifier} does.
+   */
+  public List<Integer> flaggedByDeviation(double threshold) {
+    return TamperedRegion.flagged(
+        deviations,
+        gridCols,
+        threshold,
+        Math.min(threshold, ImageVerifier.NEIGHBOUR_DEVIATION_MAX));
   }
 
   /** Tiles whose pHash distance is above {@code threshold}. */

@@ -21,10 +21,10 @@ import java.util.Random;
  * checked by the shipped {@link ImageVerifier} and scored for the re-thresholded detectors.
  *
  * <p>Thresholds are chosen on the <b>training</b> slices' benign copies only (at most {@link
- * #FALSE_ALARM_RATE_MAX} of them flagged): the verifier's cosine rule at a new threshold, the pHash
- * baseline's Hamming distance, and the same on tiles that were not background. Every reported rate
- * is on the <b>validation</b> slices, which no choice here has seen. The shipped verifier keeps its
- * compiled threshold.
+ * #FALSE_ALARM_RATE_MAX} of them flagged): the verifier's block-deviation rule at a new threshold,
+ * the pHash baseline's Hamming distance, and the same on tiles that were not background. Every
+ * reported rate is on the <b>validation</b> slices, which no choice here has seen. The shipped
+ * verifier keeps its compiled threshold.
  */
 public final class TamperBenchmark {
   /** Issue 13's operating point: at most 0.5 % of benign images flagged. */
@@ -42,13 +42,14 @@ public final class TamperBenchmark {
       int perClass,
       long seed,
       int trainBenignImages,
-      double cosineThreshold,
-      int trainCosineFalseAlarms,
+      double deviationThreshold,
+      int trainDeviationFalseAlarms,
       double hammingThreshold,
       int trainHammingFalseAlarms,
       double anatomyHammingThreshold,
       int trainAnatomyHammingFalseAlarms,
       int trainShippedFalseAlarms,
+      java.util.Map<String, double[]> trainDeviationQuantiles,
       List<ScoredCase> validation,
       int noOpCases) {}
 
@@ -85,17 +86,17 @@ public final class TamperBenchmark {
       }
       progress(progress, "training", k + 1, train.size());
     }
-    double[] trainCos = new double[trainCases.size()];
+    double[] trainDev = new double[trainCases.size()];
     double[] trainHam = new double[trainCases.size()];
     double[] trainAnatomyHam = new double[trainCases.size()];
     int shippedFa = 0;
     for (int i = 0; i < trainCases.size(); i++) {
-      trainCos[i] = -trainCases.get(i).minCosine(); // higher = more suspicious
+      trainDev[i] = trainCases.get(i).maxDeviation();
       trainHam[i] = trainCases.get(i).maxHamming();
       trainAnatomyHam[i] = trainCases.get(i).maxAnatomyHamming();
       shippedFa += trainCases.get(i).shippedFlags().isEmpty() ? 0 : 1;
     }
-    double cosNeg = FalseAlarmThreshold.choose(trainCos, FALSE_ALARM_RATE_MAX);
+    double dev = FalseAlarmThreshold.choose(trainDev, FALSE_ALARM_RATE_MAX);
     double ham = FalseAlarmThreshold.choose(trainHam, FALSE_ALARM_RATE_MAX);
     double anatomyHam = FalseAlarmThreshold.choose(trainAnatomyHam, FALSE_ALARM_RATE_MAX);
 
@@ -125,15 +126,37 @@ public final class TamperBenchmark {
         perClass,
         seed,
         trainCases.size(),
-        -cosNeg,
-        FalseAlarmThreshold.above(trainCos, cosNeg),
+        dev,
+        FalseAlarmThreshold.above(trainDev, dev),
         ham,
         FalseAlarmThreshold.above(trainHam, ham),
         anatomyHam,
         FalseAlarmThreshold.above(trainAnatomyHam, anatomyHam),
         shippedFa,
+        deviationQuantiles(trainCases),
         cases,
         noOps);
+  }
+
+  /**
+   * Per benign class on the training slices: the median, 99th percentile and maximum of the image
+   * deviation (which class sets the threshold, and by how much).
+   */
+  static java.util.Map<String, double[]> deviationQuantiles(List<ScoredCase> trainCases) {
+    java.util.Map<String, List<Double>> byClass = new java.util.LinkedHashMap<>();
+    for (ScoredCase c : trainCases) {
+      byClass.computeIfAbsent(c.group(), k -> new ArrayList<>()).add(c.maxDeviation());
+    }
+    java.util.Map<String, double[]> out = new java.util.LinkedHashMap<>();
+    for (var e : byClass.entrySet()) {
+      double[] v = e.getValue().stream().mapToDouble(Double::doubleValue).sorted().toArray();
+      out.put(
+          e.getKey(),
+          new double[] {
+            v[(v.length - 1) / 2], v[(int) Math.floor(0.99 * (v.length - 1))], v[v.length - 1]
+          });
+    }
+    return out;
   }
 
   private static Anchored anchor(GrayImage clean, ImageReconstructor model) throws IOException {
@@ -162,12 +185,12 @@ public final class TamperBenchmark {
     GrayImage padded = a.grid().pad(edited);
     int n = a.grid().tileCount();
     List<Integer> edits = new ArrayList<>();
-    double[] cos = new double[n];
+    double[] dev = new double[n];
     int[] ham = new int[n];
     int[] anatomyHam = new int[n];
     for (int i = 0; i < n; i++) {
       TileCheck c = r.tiles().get(i);
-      cos[i] = c.cosine();
+      dev[i] = c.deviation();
       if (!c.exactMatch()) {
         edits.add(i);
         ham[i] =
@@ -176,7 +199,8 @@ public final class TamperBenchmark {
         anatomyHam[i] = a.background()[i] ? 0 : ham[i];
       }
     }
-    return new ScoredCase(group, placement, benign, edits, r.tamperedTiles(), cos, ham, anatomyHam);
+    return new ScoredCase(
+        group, placement, benign, edits, r.tamperedTiles(), dev, ham, anatomyHam, a.grid().cols());
   }
 
   /** One stream per slice, so a case does not depend on how many slices ran before it. */

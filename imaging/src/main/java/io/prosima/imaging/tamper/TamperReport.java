@@ -16,7 +16,7 @@ public final class TamperReport {
   private static List<Function<ScoredCase, List<Integer>>> detectors(TamperBenchmark.Result r) {
     return List.of(
         ScoredCase::shippedFlags,
-        c -> c.flaggedByCosine(r.cosineThreshold()),
+        c -> c.flaggedByDeviation(r.deviationThreshold()),
         c -> c.flaggedByHamming(r.hammingThreshold()),
         c -> c.flaggedByAnatomyHamming(r.anatomyHammingThreshold()));
   }
@@ -40,20 +40,27 @@ public final class TamperReport {
         String.format(
             Locale.ROOT,
             "thresholds for <= %.1f%% false alarms on %d benign training images:%n"
-                + "  shipped verifier: cosine < %.4f (compiled; flags %d of them)%n"
-                + "  verifier, train thr: cosine < %.4f (flags %d)%n"
+                + "  shipped verifier: block deviation > %.4f (compiled; flags %d of them)%n"
+                + "  verifier, train thr: block deviation > %.4f (flags %d)%n"
                 + "  pHash baseline: Hamming distance > %.0f of 63 bits (flags %d)%n"
                 + "  pHash, anatomy (tiles that were background ignored): Hamming > %.0f (flags %d)%n%n",
             100 * TamperBenchmark.FALSE_ALARM_RATE_MAX,
             r.trainBenignImages(),
-            ImageVerifier.COSINE_MIN,
+            ImageVerifier.DEVIATION_MAX,
             r.trainShippedFalseAlarms(),
-            r.cosineThreshold(),
-            r.trainCosineFalseAlarms(),
+            r.deviationThreshold(),
+            r.trainDeviationFalseAlarms(),
             r.hammingThreshold(),
             r.trainHammingFalseAlarms(),
             r.anatomyHammingThreshold(),
             r.trainAnatomyHammingFalseAlarms()));
+    b.append("block deviation of benign training images (median / p99 / max), per class:\n");
+    for (var e : r.trainDeviationQuantiles().entrySet()) {
+      double[] q = e.getValue();
+      b.append(
+          String.format(Locale.ROOT, "  %-22s %8.4f %8.4f %8.4f%n", e.getKey(), q[0], q[1], q[2]));
+    }
+    b.append('\n');
     var det = detectors(r);
     String head =
         String.format(

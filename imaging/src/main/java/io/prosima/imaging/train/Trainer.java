@@ -175,10 +175,10 @@ public final class Trainer {
                 tf.math.abs(
                     tf.math.sub(
                         net.encoderFeatures(out), tf.stopGradient(net.encoderFeatures(clean)))));
+        // E's latent is the tile's 8x8 block means: the semantic term asks G's output to keep
+        // them (mean absolute difference), what the verifier and the chain compare.
         Operand<TFloat32> outEmb = net.encoder(toTiles(tf, out, grid));
-        Operand<TFloat32> cosine =
-            mean(tf, tf.sum(tf.math.mul(outEmb, cleanEmb), tf.constant(new int[] {1})));
-        Operand<TFloat32> semantic = tf.math.sub(tf.constant(1f), cosine);
+        Operand<TFloat32> semantic = mean(tf, tf.math.abs(tf.math.sub(outEmb, cleanEmb)));
         generatorLoss =
             tf.math.add(
                 generatorLoss,
@@ -188,7 +188,11 @@ public final class Trainer {
       }
       Map<String, Variable<TFloat32>> generatorVars = select(params, "g/");
 
-      // No encoder steps (fine-tuning G against a given E): no encoder gradients to build.
+      // E has trainable weights only in older models; with none, phase 1 has nothing to train.
+      if (config.encoderSteps() > 0 && encoderVars.isEmpty()) {
+        throw new IllegalArgumentException(
+            "E (8x8 block means) has no weights to train: use 0 encoder steps");
+      }
       Adam encoderAdam =
           config.encoderSteps() > 0 ? new Adam(tf, g, encoderLoss, encoderVars) : null;
       Adam generatorAdam = new Adam(tf, g, generatorLoss, generatorVars);

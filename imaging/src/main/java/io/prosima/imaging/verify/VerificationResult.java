@@ -37,9 +37,11 @@ public record VerificationResult(
           .append(t.index())
           .append(",\"exact_match\":")
           .append(t.exactMatch())
-          .append(",\"cosine\":")
+          .append(",\"deviation\":")
           .append(
-              Double.isNaN(t.cosine()) ? "null" : String.format(Locale.ROOT, "%.4f", t.cosine()))
+              Double.isNaN(t.deviation())
+                  ? "null"
+                  : String.format(Locale.ROOT, "%.4f", t.deviation()))
           .append(",\"low_information\":")
           .append(t.lowInformation())
           .append(",\"tampered\":")
@@ -55,20 +57,20 @@ public record VerificationResult(
     b.append(
         String.format(
             Locale.ROOT,
-            "%5s  %-5s  %7s  %-8s  %s%n",
+            "%5s  %-5s  %9s  %-8s  %s%n",
             "tile",
             "exact",
-            "cosine",
+            "deviation",
             "low-info",
             "result"));
     for (TileCheck t : tiles) {
       b.append(
           String.format(
               Locale.ROOT,
-              "%5d  %-5s  %7s  %-8s  %s%n",
+              "%5d  %-5s  %9s  %-8s  %s%n",
               t.index(),
               t.exactMatch() ? "yes" : "no",
-              Double.isNaN(t.cosine()) ? "-" : String.format(Locale.ROOT, "%.4f", t.cosine()),
+              Double.isNaN(t.deviation()) ? "-" : String.format(Locale.ROOT, "%.4f", t.deviation()),
               t.lowInformation() ? "yes" : "",
               t.tampered() ? "TAMPERED" : "ok"));
     }

@@ -44,8 +44,9 @@ class ShippedModelsTest {
 
   @Test
   void aModelWhoseWeightsChangedIsRefused(@TempDir Path tmp) throws Exception {
-    Path copy = tmp.resolve("encoder");
-    copyTree(MODELS.resolve("encoder"), copy);
+    // G has variables; E (block means) has none, so its graph file is what a change would touch.
+    Path copy = tmp.resolve("generator");
+    copyTree(MODELS.resolve("generator"), copy);
     byte[] expected = AnchoredModel.weightsSha256(copy);
     Path data;
     try (Stream<Path> files = Files.list(copy.resolve("variables"))) {
@@ -61,6 +62,16 @@ class ShippedModelsTest {
     ModelHashMismatchException e =
         assertThrows(ModelHashMismatchException.class, () -> AnchoredModel.verify(copy, expected));
     assertTrue(e.getMessage().contains("refusing to load"), e.getMessage());
+
+    Path encoder = tmp.resolve("encoder");
+    copyTree(MODELS.resolve("encoder"), encoder);
+    byte[] encoderHash = AnchoredModel.weightsSha256(encoder);
+    Path pb = encoder.resolve("saved_model.pb");
+    byte[] graph = Files.readAllBytes(pb);
+    graph[graph.length - 1] ^= 1;
+    Files.write(pb, graph);
+    assertThrows(
+        ModelHashMismatchException.class, () -> AnchoredModel.verify(encoder, encoderHash));
   }
 
   @Test

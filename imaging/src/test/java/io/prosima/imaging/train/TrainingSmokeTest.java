@@ -40,13 +40,13 @@ class TrainingSmokeTest {
   }
 
   @Test
-  void aFewStepsOfTrainingLowerBothLosses() throws Exception {
+  void aFewStepsOfTrainingBeatTheNoisyInput() throws Exception {
     var config =
         new TrainingConfig(
             Path.of("unused"),
             Path.of("unused"),
             3L,
-            30,
+            0,
             40,
             2,
             64,
@@ -60,14 +60,16 @@ class TrainingSmokeTest {
     var log = new ByteArrayOutputStream();
     Trainer.Outcome outcome = new Trainer(config, new PrintStream(log, true)).run(synthetic(1));
 
-    assertEquals(30, outcome.encoderLosses().size());
+    assertEquals(0, outcome.encoderLosses().size());
     assertEquals(40, outcome.generatorLosses().size());
+    // The per-step loss swings with the random noise level of each batch (sigma 0.01-0.12), so
+    // progress is judged on the fixed validation crops: G must beat its noisy input.
     assertTrue(
-        average(outcome.encoderLosses(), 25, 30) < average(outcome.encoderLosses(), 0, 5),
-        "encoder loss " + outcome.encoderLosses());
-    assertTrue(
-        average(outcome.generatorLosses(), 30, 40) < average(outcome.generatorLosses(), 0, 10),
-        "generator loss " + outcome.generatorLosses());
+        outcome.validationPsnrDb() > outcome.noisyValidationPsnrDb() + 0.5,
+        "validation "
+            + outcome.validationPsnrDb()
+            + " dB, noisy "
+            + outcome.noisyValidationPsnrDb());
     assertTrue(log.toString().contains("validation step 40"), log.toString());
     assertTrue(outcome.weights().keySet().stream().anyMatch(k -> k.startsWith("g/attn")));
   }
@@ -76,10 +78,13 @@ class TrainingSmokeTest {
   void exportedModelsLoadInDjlAndReconstructAWholeImage(@TempDir Path tmp) throws Exception {
     var config =
         new TrainingConfig(
-            Path.of("unused"), tmp, 5L, 2, 2, 2, 64, 1e-3, 1e-3, 0.1, 0.05, "full", 2, false);
+            Path.of("unused"), tmp, 5L, 0, 2, 2, 64, 1e-3, 1e-3, 0.1, 0.05, "full", 2, false);
     Trainer.Outcome outcome =
         new Trainer(config, new PrintStream(new ByteArrayOutputStream(), true)).run(synthetic(2));
     ModelExport.export(outcome.weights(), tmp);
+    // E has no weights now; its SavedModel must still hash (anchoring) like any other.
+    assertEquals(
+        32, io.prosima.imaging.model.AnchoredModel.weightsSha256(tmp.resolve("encoder")).length);
     GrayImage input = synthetic(3).validation().get(0).image();
     try (ImageReconstructor model = ImageReconstructor.load(tmp)) {
       GrayImage out = model.reconstruct(input);
@@ -88,15 +93,23 @@ class TrainingSmokeTest {
       float[][] emb = model.embed(List.of(new float[64 * 64], new float[64 * 64]));
       assertEquals(2, emb.length);
       assertEquals(64, emb[0].length);
+      // E is the 8x8 block means minus 0.5: a tile of 0.25 with one block at 1.0.
+      float[] tile = new float[64 * 64];
+      java.util.Arrays.fill(tile, 0.25f);
+      for (int y = 8; y < 16; y++) {
+        for (int x = 16; x < 24; x++) {
+          tile[y * 64 + x] = 1f;
+        }
+      }
+      float[] z = model.embed(List.of(tile))[0];
+      assertEquals(-0.25f, z[0], 1e-6);
+      assertEquals(0.5f, z[8 + 2], 1e-6);
+      assertEquals(-0.25f, z[8 + 3], 1e-6);
       // A non-square, non-multiple-of-64 image is padded, reconstructed and cropped back.
       GrayImage odd = new GrayImage(100, 70, new float[7000]);
       GrayImage oddOut = model.reconstruct(odd);
       assertEquals(100, oddOut.width());
       assertEquals(70, oddOut.height());
     }
-  }
-
-  private static double average(List<Double> xs, int from, int to) {
-    return xs.subList(from, to).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
   }
 }

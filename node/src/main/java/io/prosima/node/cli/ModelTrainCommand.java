@@ -37,8 +37,10 @@ public final class ModelTrainCommand implements Callable<Integer> {
 
   @Option(
       names = "--encoder-steps",
-      defaultValue = "800",
-      description = "Encoder steps (default ${DEFAULT-VALUE}).")
+      defaultValue = "0",
+      description =
+          "Encoder steps; E is now the fixed 8x8 block-mean operator with no weights, so only 0"
+              + " works (default ${DEFAULT-VALUE}).")
   int encoderSteps;
 
   @Option(
@@ -68,8 +70,10 @@ public final class ModelTrainCommand implements Callable<Integer> {
 
   @Option(
       names = "--lambda-perceptual",
-      defaultValue = "0.1",
-      description = "lambda1 (default ${DEFAULT-VALUE}).")
+      defaultValue = "0",
+      description =
+          "lambda1; the perceptual features are untrained conv layers since E has no weights"
+              + " (default ${DEFAULT-VALUE}).")
   double lambdaPerceptual;
 
   @Option(
