@@ -78,7 +78,9 @@ public final class LocalTraining {
             s.cropPx(),
             s.learningRate(),
             s.learningRate(),
-            0.1,
+            // No perceptual term: its features were E's conv layers, and E is now a fixed operator
+            // without weights (model card, issue 13), so they would be untrained. As `model train`.
+            0.0,
             0.05,
             "full",
             s.steps(),
