@@ -41,6 +41,11 @@ public final class SavedModelWeights {
     if (!Files.isRegularFile(modelDir.resolve("saved_model.pb"))) {
       throw new IOException(modelDir + " is not a SavedModel directory");
     }
+    if (!Files.isDirectory(modelDir.resolve("variables"))) {
+      // A model without weights: the shipped E is a fixed operator (8x8 block means, issue 13).
+      // Training starts any weight it does not find afresh, and E's are not used by G's losses.
+      return new LinkedHashMap<>();
+    }
     Map<String, long[]> shapes = shapes();
     Map<String, float[]> out = new LinkedHashMap<>();
     try (SavedModelBundle bundle = SavedModelBundle.load(modelDir.toString(), "serve")) {

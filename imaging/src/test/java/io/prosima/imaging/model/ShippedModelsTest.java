@@ -33,6 +33,17 @@ class ShippedModelsTest {
   }
 
   @Test
+  void trainingCanStartFromTheShippedModelsThoughEHasNoWeights() throws Exception {
+    // Federated rounds and fine-tuning read both directories back into named arrays.
+    assertTrue(SavedModelWeights.read(MODELS.resolve("encoder"), "e/").isEmpty());
+    var g = SavedModelWeights.read(MODELS.resolve("generator"), "g/");
+    long expected =
+        SavedModelWeights.shapes().keySet().stream().filter(k -> k.startsWith("g/")).count();
+    assertEquals(expected, g.size());
+    assertTrue(g.values().stream().allMatch(w -> w.length > 0));
+  }
+
+  @Test
   void theShippedWeightsHaveTheHashesRecordedAtTraining() throws Exception {
     Properties p = summary();
     HexFormat hex = HexFormat.of();
